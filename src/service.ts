@@ -1,0 +1,160 @@
+import { checkName, normalizeGroup } from "./core/definition.js";
+import { GroupNotFoundError, ValidationError } from "./core/errors.js";
+import type { FeatureGroup, FeatureValue, FeatureVector, StoredGroup, ValueWrite } from "./core/models.js";
+import type { FeatureTransform } from "./core/transform.js";
+import { InMemoryFeatureStore } from "./store/memory/memory-store.js";
+import type { FeatureStore } from "./store/store.js";
+
+/** Options of {@link FeatureService}. */
+export interface FeatureServiceOptions {
+  /** Applied by {@link FeatureService.getFeatures} when asked to. */
+  transform?: FeatureTransform;
+}
+
+/** What {@link FeatureService.ingestBatchReport} did with a batch. */
+export interface BatchReport {
+  /** Records written. */
+  processed: number;
+  /** Records without the entity id field, left out. */
+  skipped: number;
+}
+
+/**
+ * The high-level facade: feature groups, whole-record ingestion and transformed reads over a store.
+ *
+ * @example
+ * ```ts
+ * const service = new FeatureService(await openStore("sqlite://data/features.db"));
+ * await service.registerGroup({ name: "user", features: [{ name: "age", featureType: "NUMERIC", valueType: "INT" }] });
+ * await service.ingest({ age: 31 }, "user-1");
+ * const vector = await service.getGroupFeatures("user-1", "user");
+ * ```
+ */
+export class FeatureService {
+  /** The store this service reads and writes. */
+  readonly store: FeatureStore;
+  /** The transform applied when `applyTransform` is asked for, if any. */
+  readonly transform: FeatureTransform | undefined;
+
+  constructor(store: FeatureStore = new InMemoryFeatureStore(), options: FeatureServiceOptions = {}) {
+    this.store = store;
+    this.transform = options.transform;
+  }
+
+  /**
+   * Registers a group and all its features. Every definition is checked first, so a group with
+   * one bad or conflicting feature registers nothing. Registering an identical group again is a no-op.
+   */
+  async registerGroup(group: FeatureGroup): Promise<StoredGroup> {
+    const { stored, features } = normalizeGroup(group);
+    for (const def of features) await this.store.checkRegistrable(def);
+    for (const def of features) await this.store.registerFeature(def);
+    return this.store.saveGroup(stored);
+  }
+
+  /**
+   * Writes a record of feature values for one entity: the whole record is checked first, then all
+   * of it lands or none does.
+   * @returns the written values with their versions.
+   */
+  async ingest(
+    features: Record<string, unknown>,
+    entityId: string,
+    options: { eventTime?: Date } = {},
+  ): Promise<FeatureValue[]> {
+    checkRecord(features);
+    return this.store.setValues(
+      Object.entries(features).map(([featureName, value]) => ({
+        featureName,
+        entityId,
+        value,
+        eventTime: options.eventTime,
+      })),
+    );
+  }
+
+  /**
+   * Writes many records in one atomic batch. Records without `entityIdField` are skipped; the
+   * entity id field itself is not a feature. Ids may be strings or integers.
+   * @returns how many records were written.
+   */
+  async ingestBatch(
+    records: readonly Record<string, unknown>[],
+    entityIdField: string,
+    options: { eventTime?: Date } = {},
+  ): Promise<number> {
+    return (await this.ingestBatchReport(records, entityIdField, options)).processed;
+  }
+
+  /** {@link FeatureService.ingestBatch}, reporting the skipped records too. */
+  async ingestBatchReport(
+    records: readonly Record<string, unknown>[],
+    entityIdField: string,
+    options: { eventTime?: Date } = {},
+  ): Promise<BatchReport> {
+    if (typeof entityIdField !== "string" || entityIdField.length === 0) {
+      throw new ValidationError("entityIdField must be a non-empty string");
+    }
+    if (!Array.isArray(records)) throw new ValidationError("records must be a list of objects");
+    const writes: ValueWrite[] = [];
+    let processed = 0;
+    records.forEach((record, index) => {
+      checkRecord(record, index);
+      const id = record[entityIdField];
+      if (id === undefined || id === null) return;
+      if (typeof id !== "string" && !Number.isSafeInteger(id)) {
+        throw new ValidationError(`record ${index}: ${entityIdField} must be a string or an integer`, {
+          index,
+        });
+      }
+      const entityId = String(id);
+      for (const [featureName, value] of Object.entries(record)) {
+        if (featureName !== entityIdField)
+          writes.push({ featureName, entityId, value, eventTime: options.eventTime });
+      }
+      processed++;
+    });
+    await this.store.setValues(writes);
+    return { processed, skipped: records.length - processed };
+  }
+
+  /** A vector of the named features, transformed if asked and a transform is configured. */
+  async getFeatures(
+    entityId: string,
+    featureNames: readonly string[],
+    applyTransform = false,
+  ): Promise<FeatureVector> {
+    const vector = await this.store.getVector(entityId, featureNames);
+    return applyTransform && this.transform ? this.transform.apply(vector) : vector;
+  }
+
+  /**
+   * A vector of every feature in a group.
+   * @throws GroupNotFoundError for an unknown group.
+   */
+  async getGroupFeatures(entityId: string, groupName: string): Promise<FeatureVector> {
+    return this.store.getVector(entityId, (await this.requireGroup(groupName)).featureNames);
+  }
+
+  /** A group by name. @throws GroupNotFoundError when there is none. */
+  async requireGroup(groupName: string): Promise<StoredGroup> {
+    const group = await this.store.getGroup(checkName(groupName, "group"));
+    if (!group) throw new GroupNotFoundError(groupName);
+    return group;
+  }
+
+  /** Every registered group, sorted by name. */
+  listGroups(): Promise<StoredGroup[]> {
+    return this.store.listGroups();
+  }
+}
+
+function checkRecord(record: unknown, index?: number): asserts record is Record<string, unknown> {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    const where = index === undefined ? "a record" : `record ${index}`;
+    throw new ValidationError(
+      `${where} must be an object of feature name -> value`,
+      index === undefined ? {} : { index },
+    );
+  }
+}

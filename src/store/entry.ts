@@ -1,0 +1,36 @@
+/**
+ * The stored form every backend reads and writes: one history entry of one
+ * (feature, entity) key. Backends see only these; typing, defaults and TTL live in the base class.
+ */
+export interface StoredEntry {
+  /** 1-based, gap-free per key. */
+  readonly version: number;
+  /** Event time in epoch milliseconds (UTC). */
+  readonly eventTimeMs: number;
+  /** The value as written by the codec, or `null` for a deletion marker (a tombstone). */
+  readonly payload: string | null;
+}
+
+/** A (feature, entity) key. */
+export interface EntryKey {
+  readonly featureName: string;
+  readonly entityId: string;
+}
+
+/** One entry to append; the backend assigns its version. */
+export interface EntryWrite extends EntryKey {
+  readonly payload: string | null;
+  readonly eventTimeMs: number;
+}
+
+/**
+ * True when `a` supersedes `b` as a key's current entry: the later event time wins, and on a tie
+ * the higher version. Every backend keeps its "current" pointer by this one rule.
+ */
+export function supersedes(a: StoredEntry, b: StoredEntry | undefined): boolean {
+  return (
+    b === undefined ||
+    a.eventTimeMs > b.eventTimeMs ||
+    (a.eventTimeMs === b.eventTimeMs && a.version > b.version)
+  );
+}

@@ -1,0 +1,63 @@
+import { ConfigurationError } from "../core/errors.js";
+import { InMemoryFeatureStore } from "./memory/memory-store.js";
+import { SQLiteFeatureStore } from "./sqlite/sqlite-store.js";
+import type { FeatureStore, StoreOptions } from "./store.js";
+
+type Opener = (url: string, options: StoreOptions) => FeatureStore | Promise<FeatureStore>;
+
+/** Splits `scheme://rest?query` without URL's host rules (a relative SQLite path has no host). */
+function splitUrl(url: string): { rest: string; params: URLSearchParams } {
+  const body = url.slice(url.indexOf("://") + 3);
+  const q = body.indexOf("?");
+  return q < 0
+    ? { rest: body, params: new URLSearchParams() }
+    : { rest: body.slice(0, q), params: new URLSearchParams(body.slice(q + 1)) };
+}
+
+const OPENERS: Record<string, Opener> = {
+  memory: (_url, options) => new InMemoryFeatureStore(options),
+  sqlite: (url, options) => {
+    const { rest, params } = splitUrl(url);
+    if (rest === "")
+      throw new ConfigurationError(`sqlite URL needs a path: sqlite://<path> or sqlite:///<absolute path>`);
+    const synchronous = params.get("synchronous")?.toUpperCase();
+    if (synchronous !== undefined && synchronous !== "FULL" && synchronous !== "NORMAL") {
+      throw new ConfigurationError(`sqlite synchronous must be FULL or NORMAL, not ${synchronous}`);
+    }
+    return new SQLiteFeatureStore(decodeURIComponent(rest), { ...options, synchronous });
+  },
+};
+
+/** The URL schemes {@link openStore} understands. */
+export function storeSchemes(): string[] {
+  return Object.keys(OPENERS);
+}
+
+/**
+ * Opens a store from a URL and waits until it is ready.
+ *
+ * - `memory://` - in process, nothing persisted
+ * - `sqlite://data/features.db` (relative) or `sqlite:///var/lib/features.db` (absolute);
+ *   `?synchronous=NORMAL` trades power-loss durability for speed
+ *
+ * @throws ConfigurationError for an unknown scheme, naming the schemes that exist.
+ * @example
+ * ```ts
+ * const store = await openStore("sqlite://data/features.db");
+ * ```
+ */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<FeatureStore> {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  const scheme = match?.[1]?.toLowerCase();
+  const opener = scheme === undefined ? undefined : OPENERS[scheme];
+  if (!opener) {
+    throw new ConfigurationError(
+      `unsupported store URL ${JSON.stringify(url)}: use one of ${storeSchemes()
+        .map((s) => `${s}://`)
+        .join(", ")}`,
+      { url },
+    );
+  }
+  const store = await opener(url, options);
+  return store.open();
+}

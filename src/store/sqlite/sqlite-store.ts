@@ -1,0 +1,255 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { decodeDefinition, decodeGroup, encodeDefinition, encodeGroup } from "../../core/definition.js";
+import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
+import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+import { FeatureStore, type StoreOptions } from "../store.js";
+
+/** Options of {@link SQLiteFeatureStore}. */
+export interface SQLiteStoreOptions extends StoreOptions {
+  /** `FULL` (default) survives power loss; `NORMAL` is faster and survives a process crash. */
+  synchronous?: "FULL" | "NORMAL";
+  /** How long a writer waits for another process's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS definitions (name TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history (
+  feature TEXT NOT NULL, entity TEXT NOT NULL, version INTEGER NOT NULL,
+  event_time INTEGER NOT NULL, payload TEXT,
+  PRIMARY KEY (feature, entity, version)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS history_as_of ON history (feature, entity, event_time, version);
+CREATE TABLE IF NOT EXISTS current (
+  entity TEXT NOT NULL, feature TEXT NOT NULL, last_version INTEGER NOT NULL,
+  version INTEGER NOT NULL, event_time INTEGER NOT NULL, payload TEXT,
+  PRIMARY KEY (entity, feature)
+) WITHOUT ROWID;
+`;
+
+interface CurrentRow {
+  entity: string;
+  feature: string;
+  last_version: number;
+  version: number;
+  event_time: number;
+  payload: string | null;
+}
+
+interface EntryRow {
+  version: number;
+  event_time: number;
+  payload: string | null;
+}
+
+const toEntry = (row: EntryRow): StoredEntry => ({
+  version: row.version,
+  eventTimeMs: row.event_time,
+  payload: row.payload,
+});
+
+/**
+ * A durable store in one SQLite file (better-sqlite3): WAL journal, `synchronous=FULL` by default,
+ * every append in an IMMEDIATE transaction, so several processes can share the file and an
+ * acknowledged write survives a crash. Each key's current entry is kept in its own table, so a
+ * vector read is one indexed query however many entities it covers.
+ */
+export class SQLiteFeatureStore extends FeatureStore {
+  override readonly backend = "sqlite";
+  private db: Database.Database | undefined;
+  private statements: ReturnType<typeof prepare> | undefined;
+
+  /**
+   * @param path a file path (its folder is created if missing), or `:memory:`.
+   */
+  constructor(
+    readonly path: string,
+    private readonly options: SQLiteStoreOptions = {},
+  ) {
+    super(options);
+  }
+
+  protected override async connect(): Promise<void> {
+    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path, { timeout: this.options.busyTimeoutMs ?? 5000 });
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${this.options.synchronous ?? "FULL"}`);
+      db.transaction(() => {
+        db.exec(SCHEMA);
+        db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+          String(SCHEMA_VERSION),
+        );
+      }).immediate();
+      this.statements = prepare(db);
+      this.db = db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  protected override async disconnect(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  protected override async ping(): Promise<void> {
+    this.sql().ping.get();
+  }
+
+  protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
+    const sql = this.sql();
+    sql.insertDefinition.run(def.name, encodeDefinition(def));
+    const row = sql.definition.get(def.name) as { body: string };
+    return decodeDefinition(row.body);
+  }
+
+  protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
+    const sql = this.sql();
+    const rows = (names ? sql.definitionsNamed.all(JSON.stringify(names)) : sql.allDefinitions.all()) as {
+      body: string;
+    }[];
+    return rows.map((r) => decodeDefinition(r.body));
+  }
+
+  protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
+    const sql = this.sql();
+    sql.insertGroup.run(group.name, encodeGroup(group));
+    return decodeGroup((sql.group.get(group.name) as { body: string }).body);
+  }
+
+  protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
+    const sql = this.sql();
+    const rows = (name === undefined ? sql.allGroups.all() : sql.group.all(name)) as { body: string }[];
+    return rows.map((r) => decodeGroup(r.body));
+  }
+
+  protected override appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    const sql = this.sql();
+    const db = this.db as Database.Database;
+    return this.exclusive(() =>
+      db
+        .transaction(() =>
+          writes.map((w) => {
+            const row = sql.currentRow.get(w.entityId, w.featureName) as CurrentRow | undefined;
+            const entry: StoredEntry = {
+              version: (row?.last_version ?? 0) + 1,
+              eventTimeMs: w.eventTimeMs,
+              payload: w.payload,
+            };
+            sql.insertHistory.run(w.featureName, w.entityId, entry.version, entry.eventTimeMs, entry.payload);
+            const current = row && !supersedes(entry, toEntry(row)) ? toEntry(row) : entry;
+            sql.upsertCurrent.run(
+              w.entityId,
+              w.featureName,
+              entry.version,
+              current.version,
+              current.eventTimeMs,
+              current.payload,
+            );
+            return entry.version;
+          }),
+        )
+        .immediate(),
+    );
+  }
+
+  protected override async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const sql = this.sql();
+    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * featureNames.length);
+    if (entityIds.length === 1 && featureNames.length === 1) {
+      const row = sql.currentRow.get(entityIds[0], featureNames[0]) as CurrentRow | undefined;
+      out[0] = row && toEntry(row);
+      return out;
+    }
+    const entityIndex = new Map<string, number>();
+    entityIds.forEach((id, i) => {
+      if (!entityIndex.has(id)) entityIndex.set(id, i);
+    });
+    const featureIndex = new Map<string, number>();
+    featureNames.forEach((name, i) => {
+      if (!featureIndex.has(name)) featureIndex.set(name, i);
+    });
+    const rows = sql.currentRows.all(
+      JSON.stringify([...entityIndex.keys()]),
+      JSON.stringify([...featureIndex.keys()]),
+    ) as CurrentRow[];
+    const found = new Map<string, StoredEntry>();
+    for (const row of rows)
+      found.set(`${entityIndex.get(row.entity)}:${featureIndex.get(row.feature)}`, toEntry(row));
+    for (let e = 0; e < entityIds.length; e++) {
+      const ei = entityIndex.get(entityIds[e] as string);
+      for (let f = 0; f < featureNames.length; f++) {
+        out[e * featureNames.length + f] = found.get(`${ei}:${featureIndex.get(featureNames[f] as string)}`);
+      }
+    }
+    return out;
+  }
+
+  protected override async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    const row = this.sql().version.get(key.featureName, key.entityId, version) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  protected override async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    const row = this.sql().asOf.get(key.featureName, key.entityId, asOfMs) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  protected override async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    return (this.sql().history.all(key.featureName, key.entityId) as EntryRow[]).map(toEntry);
+  }
+
+  private sql(): ReturnType<typeof prepare> {
+    if (!this.statements) throw new Error("the SQLite database is not open");
+    return this.statements;
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    ping: db.prepare("SELECT 1"),
+    insertDefinition: db.prepare("INSERT OR IGNORE INTO definitions (name, body) VALUES (?, ?)"),
+    definition: db.prepare("SELECT body FROM definitions WHERE name = ?"),
+    definitionsNamed: db.prepare(
+      "SELECT body FROM definitions WHERE name IN (SELECT value FROM json_each(?))",
+    ),
+    allDefinitions: db.prepare("SELECT body FROM definitions"),
+    insertGroup: db.prepare("INSERT OR IGNORE INTO groups (name, body) VALUES (?, ?)"),
+    group: db.prepare("SELECT body FROM groups WHERE name = ?"),
+    allGroups: db.prepare("SELECT body FROM groups"),
+    currentRow: db.prepare("SELECT * FROM current WHERE entity = ? AND feature = ?"),
+    currentRows: db.prepare(
+      `SELECT * FROM current WHERE entity IN (SELECT value FROM json_each(?))
+       AND feature IN (SELECT value FROM json_each(?))`,
+    ),
+    insertHistory: db.prepare(
+      "INSERT INTO history (feature, entity, version, event_time, payload) VALUES (?, ?, ?, ?, ?)",
+    ),
+    upsertCurrent: db.prepare(
+      `INSERT INTO current (entity, feature, last_version, version, event_time, payload) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (entity, feature) DO UPDATE SET last_version = excluded.last_version,
+       version = excluded.version, event_time = excluded.event_time, payload = excluded.payload`,
+    ),
+    version: db.prepare(
+      "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND version = ?",
+    ),
+    asOf: db.prepare(
+      `SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND event_time <= ?
+       ORDER BY event_time DESC, version DESC LIMIT 1`,
+    ),
+    history: db.prepare(
+      "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? ORDER BY version",
+    ),
+  };
+}
