@@ -1,0 +1,647 @@
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type FeatureData,
+  type FeatureDefinition,
+  FeatureService,
+  type FeatureStore,
+  FeatureStoreError,
+  FeatureTransform,
+  FeatureType,
+  ValueType,
+} from "../../src/index.js";
+
+/**
+ * How the suite gets stores of one backend. Every test gets a fresh, empty, open store.
+ */
+export interface BackendHarness {
+  name: string;
+  /** A new, empty, opened store (its own namespace, file or schema). */
+  create(): Promise<FeatureStore>;
+  /** A second store over the same data as `store`; omitted for backends that keep nothing. */
+  reopen?(store: FeatureStore): Promise<FeatureStore>;
+}
+
+/** Resolves to the error's `code`, failing the test when the promise does not reject with a FeatureStoreError. */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(FeatureStoreError);
+    return (err as FeatureStoreError).code;
+  }
+  throw new Error("expected the call to fail");
+}
+
+const num = (name: string, extra: Partial<FeatureDefinition> = {}): FeatureDefinition => ({
+  name,
+  featureType: FeatureType.NUMERIC,
+  valueType: ValueType.FLOAT,
+  ...extra,
+});
+
+const at = (iso: string) => new Date(iso);
+
+/** A definition per value type, for round trips. */
+const TYPED: Record<ValueType, FeatureDefinition> = {
+  INT: { name: "t_int", featureType: FeatureType.NUMERIC, valueType: ValueType.INT },
+  FLOAT: { name: "t_float", featureType: FeatureType.NUMERIC, valueType: ValueType.FLOAT },
+  STRING: { name: "t_string", featureType: FeatureType.TEXT, valueType: ValueType.STRING },
+  BOOL: { name: "t_bool", featureType: FeatureType.BOOLEAN, valueType: ValueType.BOOL },
+  LIST: { name: "t_list", featureType: FeatureType.CATEGORICAL, valueType: ValueType.LIST },
+  DICT: { name: "t_dict", featureType: FeatureType.CATEGORICAL, valueType: ValueType.DICT },
+};
+
+const jsonLeaf = fc.oneof(
+  fc.string({ unit: "binary" }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.integer(),
+  fc.constant(null),
+);
+const jsonTree = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: "small" }, jsonLeaf, tie("list"), tie("dict")),
+  list: fc.array(tie("node"), { maxLength: 5 }),
+  dict: fc.dictionary(fc.string({ unit: "binary", maxLength: 8 }), tie("node"), {
+    maxKeys: 5,
+    noNullPrototype: true,
+  }),
+}));
+
+/** Arbitrary valid values of each value type. */
+const VALUES: Record<ValueType, fc.Arbitrary<unknown>> = {
+  INT: fc.maxSafeInteger(),
+  FLOAT: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  STRING: fc.string({ unit: "binary" }),
+  BOOL: fc.boolean(),
+  LIST: jsonTree.list,
+  DICT: jsonTree.dict,
+};
+
+/** The conformance suite: every backend runs exactly this. */
+export function describeConformance(harness: BackendHarness): void {
+  describe(`${harness.name} store conformance`, () => {
+    let store: FeatureStore;
+    const opened: FeatureStore[] = [];
+
+    beforeEach(async () => {
+      store = await harness.create();
+      opened.push(store);
+    });
+
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    describe("definitions", () => {
+      it("accepts a plain object literal and lists it normalized", async () => {
+        await store.registerFeature({
+          name: "clicks",
+          featureType: "NUMERIC",
+          valueType: "INT",
+          defaultValue: 0,
+          tags: ["web", "core", "web"],
+          ttlSeconds: 3600,
+          description: "clicks in 7 days",
+        });
+        expect(await store.listFeatures()).toEqual([
+          {
+            name: "clicks",
+            featureType: "NUMERIC",
+            valueType: "INT",
+            defaultValue: 0,
+            tags: ["core", "web"],
+            ttlSeconds: 3600,
+            description: "clicks in 7 days",
+            dimension: null,
+          },
+        ]);
+      });
+
+      it("treats an identical definition as a no-op and a different one as a conflict", async () => {
+        await store.registerFeature(num("x", { defaultValue: 1.5 }));
+        await store.registerFeature(num("x", { defaultValue: 1.5 }));
+        expect(await errorCode(store.registerFeature(num("x", { defaultValue: 2 })))).toBe("CONFLICT");
+        expect((await store.getDefinition("x"))?.defaultValue).toBe(1.5);
+        expect(await store.listFeatures()).toHaveLength(1);
+      });
+
+      it("rejects malformed definitions and registers nothing", async () => {
+        const bad: unknown[] = [
+          num("has space"),
+          num(""),
+          { name: "a", featureType: "NUMBER", valueType: "INT" },
+          { name: "a", featureType: "NUMERIC", valueType: "TEXT" },
+          { name: "a", featureType: "NUMERIC", valueType: "STRING" },
+          { name: "a", featureType: "EMBEDDING", valueType: "DICT" },
+          { name: "a", featureType: "BOOLEAN", valueType: "INT" },
+          num("a", { defaultValue: "zero" }),
+          num("a", { ttlSeconds: -1 }),
+          num("a", { dimension: 3 }),
+          { name: "a", featureType: "NUMERIC", valueType: "INT", tags: "web" },
+          null,
+        ];
+        for (const def of bad) {
+          expect(await errorCode(store.registerFeature(def as FeatureDefinition))).toBe("VALIDATION_FAILED");
+        }
+        expect(await store.listFeatures()).toEqual([]);
+      });
+    });
+
+    describe("values and versions", () => {
+      it("numbers versions from 1, one per write, and reads the latest", async () => {
+        await store.registerFeature(num("score"));
+        const written = [];
+        for (const v of [0.5, 0.25, 0.125]) written.push(await store.setValue("score", "u1", v));
+        expect(written.map((w) => w.version)).toEqual([1, 2, 3]);
+        const value = await store.getValue("score", "u1");
+        expect(value).toMatchObject({ featureName: "score", entityId: "u1", value: 0.125, version: 3 });
+        expect(value?.timestamp).toBeInstanceOf(Date);
+        expect(value?.ageSeconds).toBeGreaterThanOrEqual(0);
+        expect(await store.getValue("score", "u2")).toBeNull();
+        expect((await store.setValue("score", "u2", 1)).version).toBe(1);
+      });
+
+      it("computes ageSeconds from the event time at read", async () => {
+        await store.registerFeature(num("score"));
+        const eventTime = new Date(Date.now() - 90_000);
+        await store.setValue("score", "u1", 1, { eventTime });
+        const value = await store.getValue("score", "u1");
+        expect(value?.timestamp.getTime()).toBe(eventTime.getTime());
+        expect(value?.ageSeconds).toBeGreaterThanOrEqual(90);
+        expect(value?.ageSeconds).toBeLessThan(120);
+      });
+
+      it("refuses unregistered features, null and wrongly typed values, storing nothing", async () => {
+        await store.registerFeature(num("score"));
+        await store.setValue("score", "u1", 1);
+        expect(await errorCode(store.setValue("nope", "u1", 1))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(store.getValue("nope", "u1"))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(store.setValue("score", "u1", null))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("score", "u1", "1"))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("score", "u1", Number.NaN))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("score", "", 1))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("score", "u1", 1, { eventTime: new Date("x") }))).toBe(
+          "VALIDATION_FAILED",
+        );
+        expect((await store.history("score", "u1")).map((v) => v.version)).toEqual([1]);
+      });
+
+      it("checks every value type", async () => {
+        const cases: [ValueType, unknown[], unknown[]][] = [
+          ["INT", [0, -7, Number.MAX_SAFE_INTEGER], [1.5, 2 ** 53, "3", true, Number.POSITIVE_INFINITY]],
+          ["FLOAT", [0, 1.5, -1e300, 3], [Number.NaN, Number.POSITIVE_INFINITY, "1.5", [1]]],
+          ["STRING", ["", "é", "a\u0000b"], [1, false, ["a"], { a: 1 }]],
+          ["BOOL", [true, false], [0, 1, "true"]],
+          ["LIST", [[], [1, "a", null, { b: [2] }]], [{}, "[]", 1, [Number.NaN], [undefined]]],
+          [
+            "DICT",
+            [{}, { a: { b: [1, null] } }],
+            [[], "x", new Date(), new Map(), { a: undefined }, { f: () => 1 }],
+          ],
+        ];
+        for (const [valueType, good, bad] of cases) {
+          const def = TYPED[valueType];
+          await store.registerFeature(def);
+          for (const v of good) await store.setValue(def.name, "e", v);
+          for (const v of bad) {
+            expect(await errorCode(store.setValue(def.name, "e", v)), `${valueType} ${String(v)}`).toBe(
+              "VALIDATION_FAILED",
+            );
+          }
+          expect(await store.history(def.name, "e")).toHaveLength(good.length);
+        }
+      });
+
+      it("checks embeddings: numbers only, of the declared dimension", async () => {
+        await store.registerFeature({
+          name: "emb",
+          featureType: "EMBEDDING",
+          valueType: "LIST",
+          dimension: 3,
+        });
+        await store.registerFeature({ name: "emb_any", featureType: "EMBEDDING", valueType: "LIST" });
+        await store.setValue("emb", "e", [0.1, -0.2, 3]);
+        await store.setValue("emb_any", "e", [1, 2, 3, 4, 5]);
+        expect(await errorCode(store.setValue("emb", "e", [1, 2]))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("emb", "e", [1, 2, "3"]))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.setValue("emb_any", "e", [[1]]))).toBe("VALIDATION_FAILED");
+        expect((await store.getValue("emb", "e"))?.value).toEqual([0.1, -0.2, 3]);
+      });
+
+      it("round-trips values exactly", async () => {
+        for (const def of Object.values(TYPED)) await store.registerFeature(def);
+        const bigList = Array.from({ length: 20_000 }, (_, i) => Math.sin(i) * 1e-3 + i);
+        const samples: [string, unknown][] = [
+          ["t_string", 'naïve café — 日本語 🎉 \u0000 nul \n\t"quoted" \\ back'],
+          ["t_string", ""],
+          ["t_float", 0.1 + 0.2],
+          ["t_float", -0],
+          ["t_float", Number.MIN_VALUE],
+          ["t_float", Number.MAX_VALUE],
+          ["t_float", -1.7976931348623157e308],
+          ["t_int", Number.MAX_SAFE_INTEGER],
+          ["t_int", Number.MIN_SAFE_INTEGER],
+          ["t_bool", false],
+          ["t_list", bigList],
+          ["t_list", [-0, [[[]]], { "": null }]],
+          [
+            "t_dict",
+            { nested: { deeper: { list: [1, "two", { three: 3 }], nul: "\u0000" } }, ключ: -0, "": true },
+          ],
+        ];
+        for (const [name, value] of samples) {
+          await store.setValue(name, "rt", value);
+          const back = await store.getValue(name, "rt");
+          expect(back?.value).toStrictEqual(value);
+          if (typeof value === "number") expect(Object.is(back?.value, value)).toBe(true);
+        }
+        const list = (await store.getValue("t_list", "rt", { version: 2 }))?.value as number[];
+        expect(Object.is(list[0], -0)).toBe(true);
+        const dict = (await store.getValue("t_dict", "rt"))?.value as Record<string, unknown>;
+        expect(Object.is(dict["ключ"], -0)).toBe(true);
+      });
+
+      it("round-trips arbitrary values of every type (property)", async () => {
+        for (const def of Object.values(TYPED)) await store.registerFeature(def);
+        for (const [valueType, arb] of Object.entries(VALUES) as [ValueType, fc.Arbitrary<unknown>][]) {
+          const def = TYPED[valueType];
+          await fc.assert(
+            fc.asyncProperty(arb, async (value) => {
+              const written = await store.setValue(def.name, "prop", value);
+              const back = await store.getValue(def.name, "prop", { version: written.version });
+              expect(back?.value).toStrictEqual(value);
+            }),
+            { numRuns: 40 },
+          );
+        }
+      });
+
+      it("keeps every write as history, oldest first", async () => {
+        await store.registerFeature(num("score"));
+        await store.setValue("score", "u1", 1, { eventTime: at("2026-01-01T00:00:00Z") });
+        await store.setValue("score", "u1", 2, { eventTime: at("2026-01-03T00:00:00Z") });
+        await store.setValue("score", "u1", 3, { eventTime: at("2026-01-02T00:00:00Z") });
+        const history = await store.history("score", "u1");
+        expect(history.map((h) => [h.version, h.value, h.timestamp.toISOString()])).toEqual([
+          [1, 1, "2026-01-01T00:00:00.000Z"],
+          [2, 2, "2026-01-03T00:00:00.000Z"],
+          [3, 3, "2026-01-02T00:00:00.000Z"],
+        ]);
+        expect(await store.history("score", "nobody")).toEqual([]);
+      });
+
+      it("serves the value with the latest event time as current (a backfill does not replace it)", async () => {
+        await store.registerFeature(num("score"));
+        await store.setValue("score", "u1", 2, { eventTime: at("2026-01-03T00:00:00Z") });
+        await store.setValue("score", "u1", 1, { eventTime: at("2026-01-01T00:00:00Z") });
+        expect(await store.getValue("score", "u1")).toMatchObject({ value: 2, version: 1 });
+        expect((await store.getVector("u1", ["score"])).entries[0]).toMatchObject({ value: 2, version: 1 });
+      });
+    });
+
+    describe("time travel", () => {
+      it("answers asOf with the greatest event time <= asOf, ties to the higher version", async () => {
+        await store.registerFeature(num("score"));
+        await store.setValue("score", "u1", 10, { eventTime: at("2026-01-01T00:00:00Z") });
+        await store.setValue("score", "u1", 20, { eventTime: at("2026-01-02T00:00:00Z") });
+        await store.setValue("score", "u1", 21, { eventTime: at("2026-01-02T00:00:00Z") });
+        await store.setValue("score", "u1", 5, { eventTime: at("2025-12-01T00:00:00Z") });
+        const asOf = async (iso: string) => (await store.getValue("score", "u1", { asOf: at(iso) }))?.value;
+        expect(await asOf("2025-11-30T00:00:00Z")).toBeUndefined();
+        expect(await asOf("2025-12-01T00:00:00Z")).toBe(5);
+        expect(await asOf("2026-01-01T12:00:00Z")).toBe(10);
+        expect(await asOf("2026-01-02T00:00:00Z")).toBe(21);
+        expect(await asOf("2030-01-01T00:00:00Z")).toBe(21);
+        expect((await store.getValue("score", "u1", { version: 2 }))?.value).toBe(20);
+        expect(await store.getValue("score", "u1", { version: 9 })).toBeNull();
+        expect(await errorCode(store.getValue("score", "u1", { version: 0 }))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.getValue("score", "u1", { version: 1, asOf: new Date() }))).toBe(
+          "VALIDATION_FAILED",
+        );
+      });
+
+      it("matches a brute-force oracle for asOf (property)", async () => {
+        await store.registerFeature(num("p"));
+        let round = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 12 }),
+            fc.array(fc.integer({ min: -1, max: 21 }), { minLength: 1, maxLength: 8 }),
+            async (eventDays, queryDays) => {
+              const entity = `oracle-${round++}`;
+              const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
+              for (const [i, d] of eventDays.entries())
+                await store.setValue("p", entity, i, { eventTime: day(d) });
+              for (const q of queryDays) {
+                let expected: number | undefined;
+                eventDays.forEach((d, i) => {
+                  if (d <= q && (expected === undefined || d >= (eventDays[expected] as number)))
+                    expected = i;
+                });
+                const got = await store.getValue("p", entity, { asOf: day(q) });
+                expect(got?.value).toBe(expected);
+                if (expected !== undefined) expect(got?.version).toBe(expected + 1);
+              }
+            },
+          ),
+          { numRuns: 30 },
+        );
+      });
+    });
+
+    describe("vectors", () => {
+      beforeEach(async () => {
+        await store.registerFeature(num("a", { defaultValue: -1 }));
+        await store.registerFeature(num("b"));
+        await store.registerFeature({
+          name: "tags",
+          featureType: "CATEGORICAL",
+          valueType: "DICT",
+          defaultValue: { seen: [] },
+        });
+      });
+
+      it("fills missing values with defaults and unregistered names with null", async () => {
+        await store.setValue("b", "u1", 2.5);
+        const vector = await store.getVector("u1", ["a", "b", "tags", "ghost"]);
+        expect(vector.entityId).toBe("u1");
+        expect(vector.values).toEqual({ a: -1, b: 2.5, tags: { seen: [] }, ghost: null });
+        expect(vector.entries.map((e) => [e.featureName, e.version, e.usedDefault, e.registered])).toEqual([
+          ["a", null, true, true],
+          ["b", 1, false, true],
+          ["tags", null, true, true],
+          ["ghost", null, false, false],
+        ]);
+        expect(Object.keys(vector.values)).toEqual(["a", "b", "tags", "ghost"]);
+      });
+
+      it("hands out a fresh copy of a default every time", async () => {
+        const first = await store.getVector("u1", ["tags"]);
+        (first.values.tags as { seen: string[] }).seen.push("mutated");
+        const second = await store.getVector("u1", ["tags"]);
+        expect(second.values.tags).toEqual({ seen: [] });
+        expect((await store.getDefinition("tags"))?.defaultValue).toEqual({ seen: [] });
+      });
+
+      it("hands out a fresh copy of a stored value every time", async () => {
+        await store.setValue("tags", "u1", { seen: ["x"] });
+        const first = await store.getVector("u1", ["tags"]);
+        (first.values.tags as { seen: string[] }).seen.push("mutated");
+        expect((await store.getVector("u1", ["tags"])).values.tags).toEqual({ seen: ["x"] });
+      });
+
+      it("returns one vector per id, in order, duplicates included", async () => {
+        await store.setValue("a", "u1", 1);
+        await store.setValue("a", "u3", 3);
+        const vectors = await store.getVectors(["u3", "u2", "u1", "u3"], ["a", "b"]);
+        expect(vectors.map((v) => [v.entityId, v.values.a])).toEqual([
+          ["u3", 3],
+          ["u2", -1],
+          ["u1", 1],
+          ["u3", 3],
+        ]);
+        expect(await store.getVectors([], ["a"])).toEqual([]);
+        expect((await store.getVectors(["u1"], []))[0]).toEqual({ entityId: "u1", values: {}, entries: [] });
+      });
+
+      it("reads 100 entities x 50 features correctly", async () => {
+        const names = Array.from({ length: 50 }, (_, i) => `f${i}`);
+        for (const n of names) await store.registerFeature(num(n, { defaultValue: 0 }));
+        const ids = Array.from({ length: 100 }, (_, i) => `e${i}`);
+        await store.setValues(
+          ids.flatMap((id, e) =>
+            names
+              .filter((_, f) => (e + f) % 3 === 0)
+              .map((n) => ({ featureName: n, entityId: id, value: e * 100 + Number(n.slice(1)) })),
+          ),
+        );
+        const vectors = await store.getVectors(ids, names);
+        for (const [e, vector] of vectors.entries()) {
+          for (const [f, n] of names.entries())
+            expect(vector.values[n]).toBe((e + f) % 3 === 0 ? e * 100 + f : 0);
+        }
+      });
+    });
+
+    describe("expiry and deletion", () => {
+      it("treats values older than ttlSeconds as expired, judged at the read's time", async () => {
+        await store.registerFeature(num("fresh", { ttlSeconds: 60, defaultValue: 0 }));
+        const old = new Date(Date.now() - 120_000);
+        await store.setValue("fresh", "u1", 7, { eventTime: old });
+        expect((await store.getVector("u1", ["fresh"])).entries[0]).toMatchObject({
+          value: 0,
+          usedDefault: true,
+        });
+        expect(await store.getValue("fresh", "u1")).toBeNull();
+        expect((await store.getValue("fresh", "u1", { asOf: new Date(old.getTime() + 30_000) }))?.value).toBe(
+          7,
+        );
+        expect(await store.getValue("fresh", "u1", { asOf: new Date(old.getTime() + 61_000) })).toBeNull();
+        expect((await store.getValue("fresh", "u1", { version: 1 }))?.value).toBe(7);
+        await store.setValue("fresh", "u1", 8);
+        expect((await store.getVector("u1", ["fresh"])).values.fresh).toBe(8);
+      });
+
+      it("deletes the current value but keeps history and time travel", async () => {
+        await store.registerFeature(num("score", { defaultValue: 0 }));
+        await store.setValue("score", "u1", 1, { eventTime: at("2026-01-01T00:00:00Z") });
+        await store.setValue("score", "u1", 2, { eventTime: at("2026-01-02T00:00:00Z") });
+        expect(await store.deleteValue("score", "u1")).toBe(true);
+        expect(await store.deleteValue("score", "u1")).toBe(false);
+        expect(await store.deleteValue("score", "never")).toBe(false);
+        expect(await store.getValue("score", "u1")).toBeNull();
+        expect((await store.getVector("u1", ["score"])).entries[0]).toMatchObject({
+          value: 0,
+          usedDefault: true,
+        });
+        expect((await store.getValue("score", "u1", { asOf: at("2026-01-02T12:00:00Z") }))?.value).toBe(2);
+        expect((await store.history("score", "u1")).map((h) => h.value)).toEqual([1, 2]);
+        expect((await store.setValue("score", "u1", 3)).version).toBe(4);
+        expect((await store.getValue("score", "u1"))?.value).toBe(3);
+        expect(await errorCode(store.deleteValue("ghost", "u1"))).toBe("FEATURE_NOT_FOUND");
+      });
+    });
+
+    describe("atomicity and concurrency", () => {
+      it("gives thousands of concurrent writers on one key versions 1..n exactly", async () => {
+        await store.registerFeature(num("hot"));
+        const n = 2000;
+        const written = await Promise.all(Array.from({ length: n }, (_, i) => store.setValue("hot", "k", i)));
+        const versions = written.map((w) => w.version).sort((a, b) => a - b);
+        expect(versions).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+        const history = await store.history("hot", "k");
+        expect(history.map((h) => h.version)).toEqual(versions);
+        for (const w of written) expect(history[w.version - 1]?.value).toBe(w.value);
+      });
+
+      it("writes a batch all or nothing", async () => {
+        await store.registerFeature(num("a"));
+        await store.registerFeature(num("b"));
+        const code = await errorCode(
+          store.setValues([
+            { featureName: "a", entityId: "u1", value: 1 },
+            { featureName: "b", entityId: "u1", value: "bad" },
+          ]),
+        );
+        expect(code).toBe("VALIDATION_FAILED");
+        expect(await store.getValue("a", "u1")).toBeNull();
+        const ok = await store.setValues([
+          { featureName: "a", entityId: "u1", value: 1 },
+          { featureName: "a", entityId: "u1", value: 2 },
+          { featureName: "b", entityId: "u2", value: 3 },
+        ]);
+        expect(ok.map((v) => v.version)).toEqual([1, 2, 1]);
+        expect((await store.getValue("a", "u1"))?.value).toBe(2);
+      });
+    });
+
+    describe("feature service", () => {
+      const group = {
+        name: "user_profile",
+        description: "who the user is",
+        tags: ["users"],
+        features: [
+          { name: "age", featureType: "NUMERIC", valueType: "INT", defaultValue: 0 },
+          { name: "country", featureType: "CATEGORICAL", valueType: "STRING", defaultValue: "unknown" },
+          { name: "premium", featureType: "BOOLEAN", valueType: "BOOL", defaultValue: false },
+        ] satisfies FeatureDefinition[],
+      };
+
+      it("registers groups with their features and reads group vectors", async () => {
+        const service = new FeatureService(store);
+        await service.registerGroup(group);
+        await service.registerGroup(group);
+        expect((await service.listGroups()).map((g) => g.name)).toEqual(["user_profile"]);
+        expect((await store.listFeatures()).map((f) => f.name)).toEqual(["age", "country", "premium"]);
+        await service.ingest({ age: 31, country: "FR" }, "u1");
+        const vector = await service.getGroupFeatures("u1", "user_profile");
+        expect(vector.values).toEqual({ age: 31, country: "FR", premium: false });
+        expect(await errorCode(service.getGroupFeatures("u1", "nope"))).toBe("GROUP_NOT_FOUND");
+        expect(await errorCode(service.registerGroup({ ...group, description: "changed" }))).toBe("CONFLICT");
+      });
+
+      it("registers nothing of a group with one conflicting or invalid feature", async () => {
+        const service = new FeatureService(store);
+        await store.registerFeature({ name: "age", featureType: "NUMERIC", valueType: "FLOAT" });
+        expect(await errorCode(service.registerGroup(group))).toBe("CONFLICT");
+        const broken = {
+          ...group,
+          name: "broken",
+          features: [group.features[1], { name: "x", featureType: "NOPE" }],
+        };
+        expect(await errorCode(service.registerGroup(broken as typeof group))).toBe("VALIDATION_FAILED");
+        expect((await store.listFeatures()).map((f) => f.name)).toEqual(["age"]);
+        expect(await service.listGroups()).toEqual([]);
+      });
+
+      it("ingests a record all or nothing", async () => {
+        const service = new FeatureService(store);
+        await service.registerGroup(group);
+        expect(await errorCode(service.ingest({ age: 30, country: 7 }, "u1"))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(service.ingest({ age: 30, ghost: 1 }, "u1"))).toBe("FEATURE_NOT_FOUND");
+        expect(await store.getValue("age", "u1")).toBeNull();
+        const when = at("2026-03-01T00:00:00Z");
+        const written = await service.ingest({ age: 30, premium: true }, "u1", { eventTime: when });
+        expect(written.map((w) => [w.featureName, w.version, w.timestamp.toISOString()])).toEqual([
+          ["age", 1, when.toISOString()],
+          ["premium", 1, when.toISOString()],
+        ]);
+      });
+
+      it("ingests batches, skipping records without the entity field", async () => {
+        const service = new FeatureService(store);
+        await service.registerGroup(group);
+        const records = [
+          { user_id: "u1", age: 20 },
+          { age: 99 },
+          { user_id: 42, country: "DE", premium: true },
+          { user_id: null, age: 1 },
+        ];
+        expect(await service.ingestBatch(records, "user_id")).toBe(2);
+        expect(await service.ingestBatchReport(records, "user_id")).toEqual({ processed: 2, skipped: 2 });
+        expect((await service.getFeatures("42", ["country", "premium", "user_id"])).values).toEqual({
+          country: "DE",
+          premium: true,
+          user_id: null,
+        });
+        expect((await store.getValue("age", "u1"))?.version).toBe(2);
+        const bad = [
+          { user_id: "u9", age: 1 },
+          { user_id: "u9", age: "old" },
+        ];
+        expect(await errorCode(service.ingestBatch(bad, "user_id"))).toBe("VALIDATION_FAILED");
+        expect(await store.getValue("age", "u9")).toBeNull();
+      });
+
+      it("applies transforms on request, leaving the stored vector untouched", async () => {
+        const transform = new FeatureTransform()
+          .add("age", (v) => (typeof v === "number" ? v / 100 : v))
+          .add("age", (v) => (typeof v === "number" ? v * 2 : v))
+          .add("country", (v) => (typeof v === "string" ? v.toLowerCase() : v));
+        const service = new FeatureService(store, { transform });
+        await service.registerGroup(group);
+        await service.ingest({ age: 50, country: "FR" }, "u1");
+        const raw = await service.getFeatures("u1", ["age", "country"]);
+        const transformed = await service.getFeatures("u1", ["age", "country"], true);
+        expect(raw.values).toEqual({ age: 50, country: "FR" });
+        expect(transformed.values).toEqual({ age: 1, country: "fr" });
+        expect(transformed.entries[0]?.value).toBe(1);
+        const input = await service.getFeatures("u1", ["age"]);
+        const copy = structuredClone(input);
+        transform.apply(input);
+        expect(input).toEqual(copy);
+      });
+    });
+
+    describe("lifecycle", () => {
+      it("fails calls on a closed store with BACKEND_UNAVAILABLE", async () => {
+        await store.registerFeature(num("x"));
+        await store.close();
+        await store.close();
+        expect(await errorCode(store.setValue("x", "u", 1))).toBe("BACKEND_UNAVAILABLE");
+        expect(await errorCode(store.getVector("u", ["x"]))).toBe("BACKEND_UNAVAILABLE");
+        expect((await store.health()).ok).toBe(false);
+      });
+
+      it("reports health", async () => {
+        expect(await store.health()).toEqual({ ok: true, backend: store.backend });
+      });
+    });
+
+    if (harness.reopen) {
+      const reopen = harness.reopen;
+      describe("persistence", () => {
+        it("keeps definitions, groups, values and history across reopen", async () => {
+          const service = new FeatureService(store);
+          await service.registerGroup({
+            name: "g",
+            features: [num("f", { defaultValue: 0, tags: ["t"], ttlSeconds: 86_400, description: "d" })],
+          });
+          const nested: FeatureData = { a: [1, { b: "ü\u0000" }], c: -0 };
+          await store.registerFeature({ name: "d", featureType: "CATEGORICAL", valueType: "DICT" });
+          await store.setValue("f", "u1", 1.25);
+          await store.setValue("f", "u1", 2.5);
+          await store.setValue("d", "u1", nested);
+          const again = await reopen(store);
+          opened.push(again);
+          expect(await again.listFeatures()).toEqual(await store.listFeatures());
+          expect(await again.listGroups()).toEqual(await store.listGroups());
+          expect((await again.history("f", "u1")).map((h) => h.value)).toEqual([1.25, 2.5]);
+          expect((await again.getValue("d", "u1"))?.value).toStrictEqual(nested);
+          expect(await again.getVector("u1", ["f", "d"])).toEqual(await store.getVector("u1", ["f", "d"]));
+          expect((await again.setValue("f", "u1", 3)).version).toBe(3);
+        });
+
+        it("sees features registered through another store on the same data", async () => {
+          const other = await reopen(store);
+          opened.push(other);
+          await other.registerFeature(num("late"));
+          await other.setValue("late", "u1", 4);
+          expect((await store.getVector("u1", ["late"])).values.late).toBe(4);
+          expect(await errorCode(store.registerFeature(num("late", { defaultValue: 1 })))).toBe("CONFLICT");
+        });
+      });
+    }
+  });
+}

@@ -1,0 +1,58 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const WRITER = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
+
+/** A writer child process (see fixtures/writer.ts) and the acknowledged writes it printed so far. */
+export interface WriterProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** `[version, value]` of every write the child saw acknowledged. */
+  acks: [number, number][];
+  /** Resolves with the exit code (or signal name) once the child has ended. */
+  exited: Promise<number | string>;
+  /** Resolves when at least `n` acknowledgements have arrived. */
+  acked(n: number): Promise<void>;
+}
+
+/** Starts a writer process on `url` writing `count` values (0: until killed). */
+export function startWriter(url: string, label: string, count: number): WriterProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", WRITER, url, label, String(count)], {
+    env: { ...process.env, FEATURESTORE_LOG_LEVEL: "silent" },
+  });
+  const acks: [number, number][] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  let buffer = "";
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      const [, version, value] = line.split(" ");
+      if (line.startsWith(`${label} `)) acks.push([Number(version), Number(value)]);
+    }
+    for (const w of waiters.filter((w) => acks.length >= w.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.on("exit", (code, signal) => {
+      if (code !== 0 && signal === null) process.stderr.write(stderr);
+      resolve(code ?? signal ?? -1);
+    });
+  });
+  const acked = (n: number) =>
+    acks.length >= n
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          waiters.push({ n, resolve });
+          exited.then((code) =>
+            reject(new Error(`writer exited (${code}) after ${acks.length} acks: ${stderr}`)),
+          );
+        });
+  return { child, acks, exited, acked };
+}
