@@ -30,13 +30,20 @@ export function checkName(name: unknown, what = "feature"): string {
 }
 
 /**
- * Checks an entity id: a non-empty string of at most 512 characters.
+ * Checks an entity id: a non-empty, well-formed Unicode string of at most 512 characters without
+ * NUL (every backend must store it exactly, and PostgreSQL text cannot hold NUL).
  * @throws ValidationError otherwise.
  */
 export function checkEntityId(entityId: unknown): string {
-  if (typeof entityId !== "string" || entityId.length === 0 || entityId.length > MAX_ENTITY_ID_LENGTH) {
+  if (
+    typeof entityId !== "string" ||
+    entityId.length === 0 ||
+    entityId.length > MAX_ENTITY_ID_LENGTH ||
+    entityId.includes("\u0000") ||
+    !entityId.isWellFormed()
+  ) {
     throw new ValidationError(
-      `invalid entity id: expected a non-empty string of at most ${MAX_ENTITY_ID_LENGTH} characters`,
+      `invalid entity id: expected a non-empty string of at most ${MAX_ENTITY_ID_LENGTH} characters, without NUL or lone surrogates`,
       {
         entityId: String(entityId).slice(0, 80),
       },

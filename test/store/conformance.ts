@@ -180,7 +180,10 @@ export function describeConformance(harness: BackendHarness): void {
         expect(await errorCode(store.setValue("score", "u1", null))).toBe("VALIDATION_FAILED");
         expect(await errorCode(store.setValue("score", "u1", "1"))).toBe("VALIDATION_FAILED");
         expect(await errorCode(store.setValue("score", "u1", Number.NaN))).toBe("VALIDATION_FAILED");
-        expect(await errorCode(store.setValue("score", "", 1))).toBe("VALIDATION_FAILED");
+        for (const badId of ["", "a\u0000b", "lone \ud800", "x".repeat(513)]) {
+          expect(await errorCode(store.setValue("score", badId, 1))).toBe("VALIDATION_FAILED");
+        }
+        await store.setValue("score", "ids {may} have: any 🎉 text", 1);
         expect(await errorCode(store.setValue("score", "u1", 1, { eventTime: new Date("x") }))).toBe(
           "VALIDATION_FAILED",
         );
