@@ -1,5 +1,7 @@
 import { ConfigurationError } from "../core/errors.js";
 import { InMemoryFeatureStore } from "./memory/memory-store.js";
+import { PostgresFeatureStore } from "./postgres/postgres-store.js";
+import { RedisFeatureStore } from "./redis/redis-store.js";
 import { SQLiteFeatureStore } from "./sqlite/sqlite-store.js";
 import type { FeatureStore, StoreOptions } from "./store.js";
 
@@ -26,6 +28,10 @@ const OPENERS: Record<string, Opener> = {
     }
     return new SQLiteFeatureStore(decodeURIComponent(rest), { ...options, synchronous });
   },
+  postgres: PostgresFeatureStore.fromUrl,
+  postgresql: PostgresFeatureStore.fromUrl,
+  redis: RedisFeatureStore.fromUrl,
+  rediss: RedisFeatureStore.fromUrl,
 };
 
 /** The URL schemes {@link openStore} understands. */
@@ -39,6 +45,8 @@ export function storeSchemes(): string[] {
  * - `memory://` - in process, nothing persisted
  * - `sqlite://data/features.db` (relative) or `sqlite:///var/lib/features.db` (absolute);
  *   `?synchronous=NORMAL` trades power-loss durability for speed
+ * - `postgres://user@host:5432/db?namespace=x` (or `postgresql://`) - tables in the schema `featurestore_x`
+ * - `redis://host:6379/0?namespace=x&historyRetention=1000` (or `rediss://` for TLS) - keys under `fs:{x:...}`
  *
  * @throws ConfigurationError for an unknown scheme, naming the schemes that exist.
  * @example

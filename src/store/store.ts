@@ -334,7 +334,10 @@ export abstract class FeatureStore {
     return entry && !isExpired(def, entry, refMs) ? toValue(key, entry, now) : null;
   }
 
-  /** Every value ever written for the key, in version order (deletions are left out). */
+  /**
+   * Every value kept for the key, in version order (deletions are left out). All backends keep
+   * every version except Redis, which keeps the newest `historyRetention` per key.
+   */
   async history(featureName: string, entityId: string): Promise<FeatureValue[]> {
     await this.requireDefinition(featureName);
     const key = { featureName, entityId: checkEntityId(entityId) };

@@ -1,0 +1,410 @@
+import pg from "pg";
+import { decodeDefinition, decodeGroup, encodeDefinition, encodeGroup } from "../../core/definition.js";
+import {
+  BackendUnavailableError,
+  ConfigurationError,
+  type FeatureStoreError,
+  ValidationError,
+} from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
+import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
+import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import { FeatureStore, type StoreOptions } from "../store.js";
+import { migrateSchema, schemaFor } from "./postgres-schema.js";
+
+/** Options of {@link PostgresFeatureStore}. */
+export interface PostgresStoreOptions extends StoreOptions {
+  /**
+   * Where to connect: a `postgres://` connection string, or a pg `PoolConfig`. Timeouts and pool
+   * size given here win over the ones derived from `operationTimeoutMs` and `poolSize`.
+   */
+  connection: string | pg.PoolConfig;
+  /**
+   * Keeps this store's data apart from other stores on the same database: its tables live in the
+   * schema `featurestore_<namespace>`. 1-50 lowercase letters, digits or `_`; default `default`.
+   */
+  namespace?: string;
+  /** The most connections the pool opens (default 10). */
+  poolSize?: number;
+}
+
+/** The options {@link PostgresFeatureStore.fromUrl} takes besides the URL. */
+export type PostgresUrlOptions = Omit<PostgresStoreOptions, "connection">;
+
+/** Connection-class failures by Node error code: the server cannot be reached at all. */
+const NETWORK_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+/** SQLSTATEs of a server going away: admin/crash shutdown, starting up, or killing our backend. */
+const SHUTDOWN_STATES = new Set(["57P01", "57P02", "57P03"]);
+
+interface CurrentRow {
+  entity: string;
+  feature: string;
+  version: number;
+  event_time: string;
+  payload: string | null;
+}
+
+interface EntryRow {
+  version: number;
+  event_time: string;
+  payload: string | null;
+}
+
+/** BIGINT arrives as a string (pg keeps it exact); event times are epoch ms, well inside 2^53. */
+const toEntry = (row: EntryRow): StoredEntry => ({
+  version: row.version,
+  eventTimeMs: Number(row.event_time),
+  payload: row.payload,
+});
+
+/**
+ * A durable store shared by any number of processes, in PostgreSQL (node-postgres `Pool`).
+ *
+ * Each namespace has its own schema, `featurestore_<namespace>`, created or migrated on open
+ * under a transaction-scoped advisory lock, so servers starting together never break each other:
+ *
+ * | table            | columns                                                                   |
+ * |------------------|---------------------------------------------------------------------------|
+ * | `schema_version` | `version` (PK), `applied_at`: one row per applied migration                |
+ * | `definitions`    | `name` (PK), `body` (encodeDefinition)                                     |
+ * | `groups`         | `name` (PK), `body` (encodeGroup)                                          |
+ * | `history`        | PK (`feature`, `entity`, `version`), `event_time` BIGINT ms, `payload` TEXT (NULL = deletion); index (`feature`, `entity`, `event_time` DESC, `version` DESC) for reads as of a time |
+ * | `current`        | PK (`entity`, `feature`), `last_version`, and the current entry's `version`, `event_time`, `payload` |
+ *
+ * All history is kept. A batch of writes is one SQL statement, hence one transaction: the
+ * `current` row of each key is upserted with `last_version = last_version + n` (the row lock
+ * serializes writers of a key across processes, so versions stay gap-free), the history rows
+ * take the versions below it, and the current pointer moves by the {@link supersedes} rule.
+ *
+ * A lost connection fails only the calls using it (BACKEND_UNAVAILABLE); the pool replaces it on
+ * the next call.
+ *
+ * @example
+ * ```ts
+ * const store = await PostgresFeatureStore.fromUrl("postgres://app@db:5432/features?namespace=prod").open();
+ * ```
+ */
+export class PostgresFeatureStore extends FeatureStore {
+  override readonly backend = "postgres";
+  /** The PostgreSQL namespace (the schema is `featurestore_<namespace>`). */
+  readonly namespace: string;
+  private readonly poolConfig: pg.PoolConfig;
+  private pool: pg.Pool | undefined;
+  private readonly sql: ReturnType<typeof statements>;
+
+  /** @throws ConfigurationError for an invalid namespace or pool size. */
+  constructor(options: PostgresStoreOptions) {
+    super(options);
+    const poolSize = options.poolSize ?? 10;
+    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+      throw new ConfigurationError(`postgres pool size must be a positive integer, not ${options.poolSize}`);
+    }
+    this.namespace = options.namespace ?? "default";
+    this.sql = statements(schemaFor(this.namespace));
+    const timeout = this.operationTimeoutMs > 0 ? this.operationTimeoutMs : undefined;
+    const given =
+      typeof options.connection === "string" ? { connectionString: options.connection } : options.connection;
+    this.poolConfig = {
+      max: poolSize,
+      application_name: "featurestore",
+      // The server gives up first and cleans up; the client-side limit catches a server that is gone.
+      statement_timeout: timeout,
+      query_timeout: timeout === undefined ? undefined : timeout + 1000,
+      connectionTimeoutMillis: timeout,
+      keepAlive: true,
+      ...given,
+    };
+  }
+
+  /**
+   * A store for `postgres://user:password@host:port/database?namespace=x`; the scheme
+   * `postgresql://` works too. `namespace` and `pool_size` are read from the query string (the
+   * options win), the rest of it goes to node-postgres (`application_name`, `sslmode`, ...).
+   * The store is not opened yet; call `open()`.
+   * @throws ConfigurationError for a URL that is not `postgres(ql)://` or a bad namespace.
+   */
+  static fromUrl(url: string, options: PostgresUrlOptions = {}): PostgresFeatureStore {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = new URL("invalid:");
+    }
+    if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+      throw new ConfigurationError(
+        "not a PostgreSQL URL: use postgres://user@host:port/database?namespace=x",
+      );
+    }
+    const namespace = parsed.searchParams.get("namespace") ?? undefined;
+    const poolSize = parsed.searchParams.get("pool_size");
+    parsed.searchParams.delete("namespace");
+    parsed.searchParams.delete("pool_size");
+    return new PostgresFeatureStore({
+      ...options,
+      namespace: options.namespace ?? namespace,
+      poolSize: options.poolSize ?? (poolSize === null ? undefined : Number(poolSize)),
+      connection: parsed.toString(),
+    });
+  }
+
+  protected override async connect(): Promise<void> {
+    const pool = new pg.Pool(this.poolConfig);
+    // An idle connection that dies (server restart, pg_terminate_backend) is reported here; without
+    // a listener Node would treat it as an uncaught error and exit. The pool drops that client.
+    pool.on("error", (err) => {
+      logger.warn(
+        { err: { message: err.message }, namespace: this.namespace },
+        "postgres idle connection lost",
+      );
+    });
+    try {
+      const client = await pool.connect();
+      // A checked-out client's connection error would otherwise be unhandled too; the failed
+      // query rejects anyway.
+      const onError = () => undefined;
+      client.on("error", onError);
+      let failure: Error | undefined;
+      try {
+        await migrateSchema(client, this.namespace);
+      } catch (err) {
+        failure = err as Error;
+        throw err;
+      } finally {
+        client.off("error", onError);
+        client.release(failure);
+      }
+      this.pool = pool;
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  protected override async disconnect(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  protected override async ping(): Promise<void> {
+    await this.query("SELECT 1", []);
+  }
+
+  protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
+    const inserted = await this.query<{ body: string }>(this.sql.insertDefinition, [
+      def.name,
+      encodeDefinition(def),
+    ]);
+    // When the name was taken, a second statement (a fresh snapshot) sees the committed winner.
+    const rows =
+      inserted.length > 0 ? inserted : await this.query<{ body: string }>(this.sql.definition, [def.name]);
+    return decodeDefinition((rows[0] as { body: string }).body);
+  }
+
+  protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
+    const rows = await this.query<{ body: string }>(
+      names ? this.sql.definitionsNamed : this.sql.allDefinitions,
+      names ? [names] : [],
+    );
+    return rows.map((r) => decodeDefinition(r.body));
+  }
+
+  protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
+    const inserted = await this.query<{ body: string }>(this.sql.insertGroup, [
+      group.name,
+      encodeGroup(group),
+    ]);
+    const rows =
+      inserted.length > 0 ? inserted : await this.query<{ body: string }>(this.sql.group, [group.name]);
+    return decodeGroup((rows[0] as { body: string }).body);
+  }
+
+  protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
+    const rows = await this.query<{ body: string }>(
+      name === undefined ? this.sql.allGroups : this.sql.group,
+      name === undefined ? [] : [name],
+    );
+    return rows.map((r) => decodeGroup(r.body));
+  }
+
+  protected override async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    const rows = await this.query<{ version: number }>(this.sql.append, [
+      writes.map((w) => w.featureName),
+      writes.map((w) => w.entityId),
+      writes.map((w) => w.eventTimeMs),
+      writes.map((w) => w.payload),
+    ]);
+    if (rows.length !== writes.length) {
+      throw new Error(`postgres append returned ${rows.length} versions for ${writes.length} writes`);
+    }
+    return rows.map((r) => r.version);
+  }
+
+  protected override async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const entities = [...new Set(entityIds)];
+    const features = [...new Set(featureNames)];
+    const rows = await this.query<CurrentRow>(this.sql.current, [entities, features]);
+    const found = new Map<string, Map<string, StoredEntry>>();
+    for (const row of rows) {
+      let byFeature = found.get(row.entity);
+      if (!byFeature) {
+        byFeature = new Map();
+        found.set(row.entity, byFeature);
+      }
+      byFeature.set(row.feature, toEntry(row));
+    }
+    const out: (StoredEntry | undefined)[] = [];
+    for (const entityId of entityIds) {
+      const byFeature = found.get(entityId);
+      for (const featureName of featureNames) out.push(byFeature?.get(featureName));
+    }
+    return out;
+  }
+
+  protected override async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    const [row] = await this.query<EntryRow>(this.sql.version, [key.featureName, key.entityId, version]);
+    return row && toEntry(row);
+  }
+
+  protected override async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    const [row] = await this.query<EntryRow>(this.sql.asOf, [key.featureName, key.entityId, asOfMs]);
+    return row && toEntry(row);
+  }
+
+  protected override async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    return (await this.query<EntryRow>(this.sql.history, [key.featureName, key.entityId])).map(toEntry);
+  }
+
+  /**
+   * Says what went wrong in PostgreSQL terms: a connection that cannot be made or was lost is
+   * BACKEND_UNAVAILABLE with the reason; a string PostgreSQL cannot store (a NUL character in an
+   * entity id) is VALIDATION_FAILED; the rest stays BACKEND_UNAVAILABLE.
+   */
+  protected override translateError(err: unknown): FeatureStoreError {
+    const code = (err as { code?: unknown } | null)?.code;
+    // A host with several addresses fails with an AggregateError whose own message is empty.
+    const message =
+      err instanceof AggregateError && err.message === ""
+        ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join("; ")
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    if (code === "22021" || code === "22P05") {
+      return new ValidationError(`PostgreSQL cannot store this text: ${message}`, { backend: this.backend });
+    }
+    const lost =
+      (typeof code === "string" &&
+        (NETWORK_ERRORS.has(code) || SHUTDOWN_STATES.has(code) || code.startsWith("08"))) ||
+      /^Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message);
+    if (lost) {
+      return new BackendUnavailableError(
+        `postgres connection failed (namespace "${this.namespace}"): ${message}`,
+        { backend: this.backend },
+        { cause: err },
+      );
+    }
+    if (code === "57014") {
+      return new BackendUnavailableError(
+        `postgres cancelled the statement (the statement timeout is ${this.operationTimeoutMs} ms): ${message}`,
+        { backend: this.backend },
+        { cause: err },
+      );
+    }
+    return super.translateError(err);
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    statement: string | pg.QueryConfig,
+    values: unknown[],
+  ): Promise<R[]> {
+    if (!this.pool)
+      throw new BackendUnavailableError("the postgres store is not open", { backend: this.backend });
+    const config = typeof statement === "string" ? { text: statement, values } : { ...statement, values };
+    return (await this.pool.query<R>(config)).rows;
+  }
+}
+
+/**
+ * The statements of one namespace. The frequent ones are named, so each connection parses and
+ * plans them once.
+ */
+function statements(s: string) {
+  const named = (name: string, text: string): pg.QueryConfig => ({ name: `featurestore_${name}`, text });
+  return {
+    insertDefinition: `INSERT INTO ${s}.definitions (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
+    definition: `SELECT body FROM ${s}.definitions WHERE name = $1`,
+    definitionsNamed: named("definitions", `SELECT body FROM ${s}.definitions WHERE name = ANY($1::text[])`),
+    allDefinitions: `SELECT body FROM ${s}.definitions`,
+    insertGroup: `INSERT INTO ${s}.groups (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
+    group: named("group", `SELECT body FROM ${s}.groups WHERE name = $1`),
+    allGroups: `SELECT body FROM ${s}.groups`,
+    // One statement, so one implicit transaction (all or none). Per key: `n` writes in this batch
+    // ranked in input order, and the best of them (latest event time, ties the later write). The
+    // upsert bumps last_version by n under the row lock (keys in a fixed order, so two batches never
+    // deadlock on each other) and moves the current pointer when that best entry supersedes it: its
+    // version is always higher, so an equal event time is enough. Every SET expression reads the
+    // row as it was; write `rank` of the key gets version last_version - n + rank.
+    append: named(
+      "append",
+      `WITH input AS (
+         SELECT t.feature, t.entity, t.event_time, t.payload, t.ord,
+                row_number() OVER (PARTITION BY t.feature, t.entity ORDER BY t.ord)::int AS rank,
+                count(*) OVER (PARTITION BY t.feature, t.entity)::int AS n
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+           WITH ORDINALITY AS t(feature, entity, event_time, payload, ord)
+       ),
+       best AS (
+         SELECT DISTINCT ON (feature, entity) feature, entity, event_time, payload, rank, n
+         FROM input ORDER BY feature, entity, event_time DESC, rank DESC
+       ),
+       bumped AS (
+         INSERT INTO ${s}.current AS c (entity, feature, last_version, version, event_time, payload)
+         SELECT entity, feature, n, rank, event_time, payload FROM best ORDER BY entity, feature
+         ON CONFLICT (entity, feature) DO UPDATE SET
+           last_version = c.last_version + excluded.last_version,
+           version = CASE WHEN excluded.event_time >= c.event_time
+                          THEN c.last_version + excluded.version ELSE c.version END,
+           event_time = GREATEST(c.event_time, excluded.event_time),
+           payload = CASE WHEN excluded.event_time >= c.event_time THEN excluded.payload ELSE c.payload END
+         RETURNING c.entity, c.feature, c.last_version
+       ),
+       numbered AS (
+         SELECT i.ord, i.feature, i.entity, b.last_version - i.n + i.rank AS version, i.event_time, i.payload
+         FROM input i JOIN bumped b ON b.entity = i.entity AND b.feature = i.feature
+       ),
+       appended AS (
+         INSERT INTO ${s}.history (feature, entity, version, event_time, payload)
+         SELECT feature, entity, version, event_time, payload FROM numbered
+       )
+       SELECT version FROM numbered ORDER BY ord`,
+    ),
+    current: named(
+      "current",
+      `SELECT entity, feature, version, event_time, payload FROM ${s}.current
+       WHERE entity = ANY($1::text[]) AND feature = ANY($2::text[])`,
+    ),
+    version: named(
+      "version",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3`,
+    ),
+    asOf: named(
+      "as_of",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND event_time <= $3
+       ORDER BY event_time DESC, version DESC LIMIT 1`,
+    ),
+    history: named(
+      "history",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 ORDER BY version`,
+    ),
+  };
+}

@@ -1,0 +1,79 @@
+import { ConfigurationError } from "../../core/errors.js";
+
+const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Digits of a version as a hash field and sorted-set member: enough for any real key's history. */
+export const VERSION_DIGITS = 15;
+
+/**
+ * Checks a store namespace.
+ * @throws ConfigurationError when it is not 1-64 letters, digits, `_`, `-` or `.`.
+ */
+export function checkNamespace(namespace: string): string {
+  if (typeof namespace !== "string" || !NAMESPACE_PATTERN.test(namespace)) {
+    throw new ConfigurationError(
+      `invalid redis namespace ${JSON.stringify(namespace)}: use 1-64 letters, digits, "_", "-" or "."`,
+      { namespace: String(namespace).slice(0, 80) },
+    );
+  }
+  return namespace;
+}
+
+/**
+ * Makes an entity id safe inside a hash tag. Redis ends a tag at the first `}`, so a raw `}`
+ * would move the tag boundary; `%`, `{` and `}` are percent-escaped, which keeps the mapping
+ * one-to-one (two different ids never give the same text) and leaves every other id unchanged.
+ */
+function escapeEntityId(entityId: string): string {
+  return entityId.replace(/[%{}]/g, (c) => (c === "%" ? "%25" : c === "{" ? "%7B" : "%7D"));
+}
+
+/** The namespace-level keys: one hash of definitions and one of groups, by name. */
+export interface NamespaceKeys {
+  readonly definitions: string;
+  readonly groups: string;
+}
+
+/** The keys of one entity; all of them carry the same hash tag, so they share one cluster slot. */
+export interface EntityKeys {
+  /** Hash: feature name -> the key's current entry. */
+  readonly current: string;
+  /** Hash: feature name -> the last version handed out (never trimmed, never reset). */
+  readonly sequence: string;
+  /** Hash: zero-padded version -> entry, the retained history of one feature. */
+  history(featureName: string): string;
+  /** Sorted set: zero-padded version scored by event time, for reads as of a time. */
+  timeline(featureName: string): string;
+}
+
+/** The keys that hold a namespace's definitions and groups. */
+export function namespaceKeys(namespace: string): NamespaceKeys {
+  return { definitions: `fs:{${namespace}}:defs`, groups: `fs:{${namespace}}:groups` };
+}
+
+/** The keys that hold one entity's data in a namespace. */
+export function entityKeys(namespace: string, entityId: string): EntityKeys {
+  const tag = `fs:{${namespace}:${escapeEntityId(entityId)}}`;
+  return {
+    current: `${tag}:cur`,
+    sequence: `${tag}:seq`,
+    history: (featureName) => `${tag}:h:${featureName}`,
+    timeline: (featureName) => `${tag}:t:${featureName}`,
+  };
+}
+
+/**
+ * A `SCAN MATCH` pattern for every key of a namespace and no other: after the namespace comes
+ * either `}` (namespace keys) or `:` (entity keys), and a namespace never holds either character.
+ */
+export function namespacePattern(namespace: string): string {
+  return `fs:{${checkNamespace(namespace)}[:}]*`;
+}
+
+/**
+ * A version as a history field and sorted-set member. Zero padding makes the text order the
+ * numeric order, so members with equal event times sort by version.
+ */
+export function versionField(version: number): string {
+  return String(version).padStart(VERSION_DIGITS, "0");
+}

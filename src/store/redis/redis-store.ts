@@ -1,0 +1,324 @@
+import { Redis, type RedisOptions } from "ioredis";
+import { decodeDefinition, decodeGroup, encodeDefinition, encodeGroup } from "../../core/definition.js";
+import { BackendUnavailableError, ConfigurationError, type FeatureStoreError } from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
+import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
+import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import { FeatureStore, type StoreOptions } from "../store.js";
+import { checkNamespace, entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
+import { APPEND_SCRIPT, AS_OF_SCRIPT, batchReplies, decodeEntry } from "./redis-scripts.js";
+
+/** History entries kept per key unless {@link RedisStoreOptions.historyRetention} says otherwise. */
+export const DEFAULT_HISTORY_RETENTION = 1000;
+
+/** Options of {@link RedisFeatureStore}. */
+export interface RedisStoreOptions extends StoreOptions {
+  /**
+   * The server: a `redis://[user:password@]host:port/db` URL or ioredis options.
+   * Default `redis://127.0.0.1:6379`. The store sets `lazyConnect`, `enableOfflineQueue: false`,
+   * `maxRetriesPerRequest: 0` and `autoResendUnfulfilledCommands: false` itself, so a lost
+   * connection fails requests at once and a write is never sent twice.
+   */
+  connection?: string | RedisOptions;
+  /**
+   * Keeps several stores apart in one database: 1-64 letters, digits, `_`, `-` or `.`.
+   * Default `default`.
+   */
+  namespace?: string;
+  /**
+   * History entries kept per (feature, entity) key, default 1000. Older entries are trimmed on
+   * write; version numbers go on counting. Reads of a trimmed version find nothing, and reads
+   * as of a time see only the retained entries (and the current one).
+   */
+  historyRetention?: number;
+}
+
+/**
+ * A store in Redis (ioredis), for many processes sharing one server. Versions are assigned by
+ * Lua scripts inside Redis, so concurrent writers anywhere get 1..n per key with no gap or repeat.
+ *
+ * Key layout, for namespace `ns` and entity id `e` (with `%`, `{`, `}` percent-escaped):
+ * - `fs:{ns}:defs`, `fs:{ns}:groups`: hashes, name -> encoded definition / group
+ * - `fs:{ns:e}:cur`: hash, feature -> the key's current entry
+ * - `fs:{ns:e}:seq`: hash, feature -> last version handed out
+ * - `fs:{ns:e}:h:<feature>`: hash, zero-padded version -> entry (the retained history)
+ * - `fs:{ns:e}:t:<feature>`: sorted set, zero-padded version scored by event time
+ *
+ * An entry is `<version>:<event time ms>:<payload>` (no payload part for a deletion marker).
+ *
+ * Every key of an entity carries the one hash tag `{ns:e}`. Redis Cluster places a key by its
+ * tag alone, and a script may only touch keys of one slot, so the write script (which updates
+ * the counter, current entry and history of an entity together) and the as-of script work
+ * unchanged on a cluster. The escaping matters for that: Redis ends a tag at the first `}`, so a
+ * raw `}` in an id would cut the tag short and could let two entities share keys.
+ *
+ * Atomicity: the writes of one entity in a batch run as one script. A batch over several
+ * entities runs those scripts inside one MULTI/EXEC, so the batch lands whole or not at all
+ * (a dropped connection before EXEC discards it). Redis does not roll back a script that fails
+ * half way, which can only happen if something else wrote to these keys.
+ *
+ * Reads: current values of E entities x F features are one pipeline of E HMGETs (one round
+ * trip); a version is one HGET; as-of is one script; a history is one HGETALL.
+ *
+ * This class talks to one server (a primary). On Redis Cluster the same keys would serve
+ * unchanged, but MULTI cannot span slots, so a batch would go out as one script per entity:
+ * each entity's writes stay atomic, a batch over several entities would not; and a vector read
+ * would be one pipeline per node instead of one.
+ *
+ * Faults: a lost connection fails in-flight and new requests at once with BACKEND_UNAVAILABLE;
+ * ioredis reconnects in the background and the same store serves again when Redis is back.
+ *
+ * @example
+ * ```ts
+ * const store = await RedisFeatureStore.fromUrl("redis://127.0.0.1:6379/0?namespace=prod").open();
+ * ```
+ */
+export class RedisFeatureStore extends FeatureStore {
+  override readonly backend = "redis";
+  /** The namespace this store reads and writes. */
+  readonly namespace: string;
+  /** History entries kept per key. */
+  readonly historyRetention: number;
+  private readonly connection: string | RedisOptions;
+  private readonly keys: NamespaceKeys;
+  private client: Redis | undefined;
+  /** `host:port/db` (or socket path) of the server, for messages; never the password. */
+  private serverName = "(not connected yet)";
+
+  /** @throws ConfigurationError for an invalid namespace or retention. */
+  constructor(options: RedisStoreOptions = {}) {
+    super(options);
+    this.namespace = checkNamespace(options.namespace ?? "default");
+    const retention = options.historyRetention ?? DEFAULT_HISTORY_RETENTION;
+    if (!Number.isSafeInteger(retention) || retention < 1) {
+      throw new ConfigurationError(`redis historyRetention must be a positive integer, not ${retention}`);
+    }
+    this.historyRetention = retention;
+    this.connection = options.connection ?? "redis://127.0.0.1:6379";
+    this.keys = namespaceKeys(this.namespace);
+  }
+
+  /**
+   * A store (not yet open) from `redis://[user:password@]host:port/db?namespace=ns&historyRetention=n`
+   * (`rediss://` for TLS). Other query parameters go to ioredis; a `namespace` or
+   * `historyRetention` given in `options` wins over the URL's.
+   * @throws ConfigurationError for a malformed URL, namespace or retention.
+   */
+  static fromUrl(url: string, options: Omit<RedisStoreOptions, "connection"> = {}): RedisFeatureStore {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigurationError("invalid redis URL: expected redis://host:port/db?namespace=name");
+    }
+    if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+      throw new ConfigurationError(`a redis URL starts with redis:// or rediss://, not ${parsed.protocol}//`);
+    }
+    const namespace = parsed.searchParams.get("namespace");
+    const retention = parsed.searchParams.get("historyRetention");
+    parsed.searchParams.delete("namespace");
+    parsed.searchParams.delete("historyRetention");
+    return new RedisFeatureStore({
+      ...options,
+      namespace: options.namespace ?? namespace ?? undefined,
+      historyRetention: options.historyRetention ?? (retention === null ? undefined : Number(retention)),
+      connection: parsed.toString(),
+    });
+  }
+
+  protected override async connect(): Promise<void> {
+    // An earlier attempt that outlived the operation timeout may have connected after all.
+    this.client?.disconnect();
+    this.client = undefined;
+    const given = typeof this.connection === "string" ? {} : this.connection;
+    const options: RedisOptions = {
+      ...(this.operationTimeoutMs > 0 ? { connectTimeout: this.operationTimeoutMs } : {}),
+      ...given,
+      lazyConnect: true,
+      // Fail fast instead of queueing while disconnected; the caller decides whether to retry.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // A write whose reply was lost may have been applied; resending it could append it twice.
+      autoResendUnfulfilledCommands: false,
+    };
+    const client =
+      typeof this.connection === "string" ? new Redis(this.connection, options) : new Redis(options);
+    this.serverName = describeServer(client);
+    let lost = false;
+    client.on("error", (err: Error) => {
+      if (lost) return;
+      lost = true;
+      logger.warn({ backend: this.backend, server: this.serverName, err: err.message }, "redis unreachable");
+    });
+    client.on("ready", () => {
+      if (!lost) return;
+      lost = false;
+      logger.info({ backend: this.backend, server: this.serverName }, "redis reconnected");
+    });
+    try {
+      await client.connect();
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+    this.client = client;
+  }
+
+  protected override async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+  }
+
+  protected override async ping(): Promise<void> {
+    await this.redis().ping();
+  }
+
+  protected override translateError(err: unknown): FeatureStoreError {
+    const name = err instanceof Error ? err.name : "";
+    const where = `redis at ${this.serverName} (namespace "${this.namespace}")`;
+    const retry = "the store reconnects by itself, retry later";
+    let message: string;
+    if (name === "ReplyError") {
+      message = `${where} refused a command: ${(err as Error).message}`;
+    } else if (name === "MaxRetriesPerRequestError") {
+      // The request was sent but its reply never came: a write may or may not have been applied.
+      message = `${where} is unreachable: the connection was lost with the request in flight (a write may or may not have been applied); ${retry}`;
+    } else if (err instanceof Error && /enableOfflineQueue|Connection is closed/.test(err.message)) {
+      // ioredis refuses commands while it reconnects (the store disables its offline queue).
+      message = `${where} is unreachable: not connected; ${retry}`;
+    } else {
+      message = `${where} is unreachable: ${err instanceof Error ? err.message : String(err)}; ${retry}`;
+    }
+    return new BackendUnavailableError(
+      message,
+      { backend: this.backend, namespace: this.namespace },
+      { cause: err },
+    );
+  }
+
+  protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
+    const key = this.keys.definitions;
+    const [, body] = await batchReplies(
+      this.redis().multi().hsetnx(key, def.name, encodeDefinition(def)).hget(key, def.name),
+    );
+    return decodeDefinition(body as string);
+  }
+
+  protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
+    const client = this.redis();
+    if (names?.length === 0) return [];
+    const bodies = names
+      ? await client.hmget(this.keys.definitions, ...names)
+      : await client.hvals(this.keys.definitions);
+    return bodies.flatMap((body) => (body === null ? [] : [decodeDefinition(body)]));
+  }
+
+  protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
+    const key = this.keys.groups;
+    const [, body] = await batchReplies(
+      this.redis().multi().hsetnx(key, group.name, encodeGroup(group)).hget(key, group.name),
+    );
+    return decodeGroup(body as string);
+  }
+
+  protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
+    const client = this.redis();
+    if (name === undefined) return (await client.hvals(this.keys.groups)).map(decodeGroup);
+    const body = await client.hget(this.keys.groups, name);
+    return body === null ? [] : [decodeGroup(body)];
+  }
+
+  protected override async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    const client = this.redis();
+    const byEntity = new Map<string, number[]>();
+    writes.forEach((write, i) => {
+      const indices = byEntity.get(write.entityId);
+      if (indices) indices.push(i);
+      else byEntity.set(write.entityId, [i]);
+    });
+    const calls = [...byEntity].map(([entityId, indices]) => {
+      const keys = entityKeys(this.namespace, entityId);
+      const callKeys = [keys.current, keys.sequence];
+      const args = [String(this.historyRetention)];
+      for (const i of indices) {
+        const write = writes[i] as EntryWrite;
+        callKeys.push(keys.history(write.featureName), keys.timeline(write.featureName));
+        args.push(
+          write.featureName,
+          String(write.eventTimeMs),
+          write.payload === null ? "d" : "v",
+          write.payload ?? "",
+        );
+      }
+      return { keys: callKeys, args };
+    });
+    const [single] = calls;
+    const results =
+      calls.length === 1 && single
+        ? [await APPEND_SCRIPT.run(client, single.keys, single.args)]
+        : await APPEND_SCRIPT.runTogether(client, calls);
+    const versions = new Array<number>(writes.length);
+    [...byEntity.values()].forEach((indices, call) => {
+      const assigned = results[call] as number[];
+      indices.forEach((i, k) => {
+        versions[i] = assigned[k] as number;
+      });
+    });
+    return versions;
+  }
+
+  protected override async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const distinct = [...new Set(entityIds)];
+    const pipeline = this.redis().pipeline();
+    for (const entityId of distinct)
+      pipeline.hmget(entityKeys(this.namespace, entityId).current, ...featureNames);
+    const rows = (await batchReplies(pipeline)) as (string | null)[][];
+    const byEntity = new Map(distinct.map((entityId, i) => [entityId, rows[i] as (string | null)[]]));
+    return entityIds.flatMap((entityId) =>
+      (byEntity.get(entityId) as (string | null)[]).map((text) =>
+        text === null ? undefined : decodeEntry(text),
+      ),
+    );
+  }
+
+  protected override async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
+    const text = await this.redis().hget(history, versionField(version));
+    return text === null ? undefined : decodeEntry(text);
+  }
+
+  protected override async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    const keys = entityKeys(this.namespace, key.entityId);
+    const text = await AS_OF_SCRIPT.run(
+      this.redis(),
+      [keys.current, keys.timeline(key.featureName), keys.history(key.featureName)],
+      [key.featureName, String(asOfMs)],
+    );
+    return typeof text === "string" ? decodeEntry(text) : undefined;
+  }
+
+  protected override async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
+    const texts = Object.values(await this.redis().hgetall(history));
+    return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
+  }
+
+  private redis(): Redis {
+    if (!this.client) throw new Error("the Redis connection is not open");
+    return this.client;
+  }
+}
+
+function describeServer(client: Redis): string {
+  const { host, port, path, db } = client.options;
+  return `${path ?? `${host}:${port}`}/${db ?? 0}`;
+}

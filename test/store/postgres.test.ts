@@ -1,0 +1,290 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import fc from "fast-check";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FeatureStore, InMemoryFeatureStore, openStore, PostgresFeatureStore } from "../../src/index.js";
+import { describeConformance, errorCode } from "./conformance.js";
+import { startWriter } from "./processes.js";
+
+const SERVER = "postgres://postgres@127.0.0.1:5432/test";
+const namespaces: string[] = [];
+
+/** A namespace no other test (or test run) uses; its schema is dropped after the file. */
+function freshNamespace(): string {
+  const namespace = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  namespaces.push(namespace);
+  return namespace;
+}
+
+const admin = new pg.Client(SERVER);
+beforeAll(() => admin.connect());
+afterAll(async () => {
+  for (const ns of namespaces) await admin.query(`DROP SCHEMA IF EXISTS "featurestore_${ns}" CASCADE`);
+  await admin.end();
+});
+
+const open = (namespace: string, options: { poolSize?: number; client?: typeof pg.Client } = {}) =>
+  new PostgresFeatureStore({
+    connection: options.client ? { connectionString: SERVER, Client: options.client } : SERVER,
+    namespace,
+    poolSize: options.poolSize ?? 4,
+  }).open();
+
+describeConformance({
+  name: "postgres",
+  create: () => open(freshNamespace()),
+  reopen: (store) => open((store as PostgresFeatureStore).namespace),
+});
+
+/** Every statement the store's pool sends, observed through a real `pg.Client` subclass. */
+const sent: { text: string; values: unknown[] }[] = [];
+class RecordingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+    Object.assign(this, {
+      query: (...args: unknown[]) => {
+        const [first, second] = args as [string | pg.QueryConfig, unknown[] | undefined];
+        sent.push(
+          typeof first === "string"
+            ? { text: first, values: second ?? [] }
+            : { text: first.text, values: first.values ?? [] },
+        );
+        return query(...args);
+      },
+    });
+  }
+}
+
+async function schemaVersions(namespace: string): Promise<number[]> {
+  const { rows } = await admin.query(`SELECT version FROM "featurestore_${namespace}".schema_version`);
+  return rows.map((r) => r.version);
+}
+
+describe("postgres store", () => {
+  it("opens from postgres:// and postgresql:// URLs, one schema per namespace", async () => {
+    const ns = freshNamespace();
+    const a = await openStore(`${SERVER}?namespace=${ns}`);
+    expect(a).toBeInstanceOf(PostgresFeatureStore);
+    expect((a as PostgresFeatureStore).namespace).toBe(ns);
+    await a.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
+    await a.setValue("x", "u1", 7);
+    const b = await openStore(`${SERVER.replace("postgres:", "postgresql:")}?namespace=${ns}&pool_size=2`);
+    expect((await b.getValue("x", "u1"))?.value).toBe(7);
+    const { rows } = await admin.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+      [`featurestore_${ns}`],
+    );
+    expect(rows.map((r) => r.table_name)).toEqual([
+      "current",
+      "definitions",
+      "groups",
+      "history",
+      "schema_version",
+    ]);
+    expect(await schemaVersions(ns)).toEqual([1]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("refuses bad namespaces and pool sizes before touching the server", async () => {
+    for (const ns of ["Upper", "a-b", "", 'x"; DROP SCHEMA public; --', "n".repeat(51)]) {
+      expect(() => new PostgresFeatureStore({ connection: SERVER, namespace: ns })).toThrow(/namespace/);
+      expect(await errorCode(openStore(`${SERVER}?namespace=${encodeURIComponent(ns)}`))).toBe(
+        "INVALID_CONFIG",
+      );
+    }
+    expect(await errorCode(openStore(`${SERVER}?namespace=ok&pool_size=0`))).toBe("INVALID_CONFIG");
+    expect(new PostgresFeatureStore({ connection: SERVER }).namespace).toBe("default");
+  });
+
+  it("lets stores opening one fresh namespace at the same moment all succeed, recording the schema once", async () => {
+    const ns = freshNamespace();
+    const stores = await Promise.all(Array.from({ length: 6 }, () => open(ns, { poolSize: 1 })));
+    expect(await schemaVersions(ns)).toEqual([1]);
+    await stores[0]?.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
+    await stores[5]?.setValue("x", "u1", 1);
+    expect((await stores[3]?.getValue("x", "u1"))?.version).toBe(1);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it("refuses a namespace written by a newer schema version", async () => {
+    const ns = freshNamespace();
+    await (await open(ns)).close();
+    await admin.query(`INSERT INTO "featurestore_${ns}".schema_version (version) VALUES (99)`);
+    const store = new PostgresFeatureStore({ connection: SERVER, namespace: ns });
+    await expect(store.open()).rejects.toMatchObject({ code: "INVALID_CONFIG", message: /newer/ });
+    await store.close();
+  });
+
+  it("gives processes starting together on a fresh namespace and writing one key versions 1..n", async () => {
+    const ns = freshNamespace();
+    const url = `${SERVER}?namespace=${ns}&pool_size=2`;
+    const writers = ["a", "b", "c"].map((label) => startWriter(url, label, 150));
+    expect(await Promise.all(writers.map((w) => w.exited))).toEqual([0, 0, 0]);
+    expect(await schemaVersions(ns)).toEqual([1]);
+    const acks = writers.flatMap((w) => w.acks);
+    expect(acks.map(([v]) => v).sort((x, y) => x - y)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+    const store = await open(ns);
+    const history = await store.history("counter", "shared");
+    expect(history.map((h) => h.version)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+    for (const [version, value] of acks) expect(history[version - 1]?.value).toBe(value);
+    await store.close();
+  }, 60_000);
+
+  it("reads 100 entities x 50 features in one query and writes a batch in one", async () => {
+    const store = await open(freshNamespace(), { client: RecordingClient });
+    const names = Array.from({ length: 50 }, (_, i) => `f${i}`);
+    for (const n of names) await store.registerFeature({ name: n, featureType: "NUMERIC", valueType: "INT" });
+    const ids = Array.from({ length: 100 }, (_, i) => `e${i}`);
+    const writes = ids.flatMap((id, e) =>
+      names.map((n, f) => ({ featureName: n, entityId: id, value: e * 100 + f })),
+    );
+    sent.length = 0;
+    await store.setValues(writes);
+    await store.setValues(writes.slice(0, 10).concat(writes.slice(0, 10)));
+    expect(sent.map((s) => s.text.match(/INSERT INTO \S+\.(\w+)/)?.[1])).toEqual(["current", "current"]);
+    sent.length = 0;
+    const vectors = await store.getVectors(ids, names);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toMatch(/entity = ANY\(\$1::text\[\]\) AND feature = ANY\(\$2::text\[\]\)/);
+    expect(vectors.map((v) => v.entityId)).toEqual(ids);
+    for (const [e, vector] of vectors.entries())
+      for (const [f, n] of names.entries()) expect(vector.values[n]).toBe(e * 100 + f);
+    expect(vectors[0]?.entries[0]?.version).toBe(3);
+    await store.close();
+  });
+
+  it("answers time travel, exact versions, history and current reads from indexes without sorting", async () => {
+    const ns = freshNamespace();
+    const store = await open(ns, { client: RecordingClient });
+    await store.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
+    const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
+    for (let batch = 0; batch < 20; batch++) {
+      await store.setValues(
+        Array.from({ length: 100 }, (_, i) => ({
+          featureName: "x",
+          entityId: `e${i % 10}`,
+          value: i,
+          eventTime: day((i * 7 + batch) % 50),
+        })),
+      );
+    }
+    await admin.query(`ANALYZE "featurestore_${ns}".history`);
+    sent.length = 0;
+    await store.getValue("x", "e1", { asOf: day(20) });
+    await store.getValue("x", "e1", { version: 3 });
+    await store.history("x", "e1");
+    await store.getValue("x", "e1");
+    expect(sent).toHaveLength(4);
+    const plans: string[] = [];
+    await admin.query("BEGIN");
+    try {
+      await admin.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
+      for (const { text, values } of sent) {
+        const { rows } = await admin.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+        plans.push(JSON.stringify(rows[0]["QUERY PLAN"]));
+      }
+    } finally {
+      await admin.query("ROLLBACK");
+    }
+    const [asOf, version, history, current] = plans as [string, string, string, string];
+    expect(asOf).toContain('"Index Name":"history_as_of"');
+    expect(version).toContain('"Index Name":"history_pkey"');
+    expect(history).toContain('"Index Name":"history_pkey"');
+    expect(current).toContain('"Index Name":"current_pkey"');
+    for (const plan of plans) expect(plan).not.toContain('"Node Type":"Sort"');
+    await store.close();
+  });
+
+  it("assigns versions and current entries like the reference store for batches repeating keys (property)", async () => {
+    const store = await open(freshNamespace());
+    await store.registerFeature({ name: "p", featureType: "NUMERIC", valueType: "INT" });
+    let round = 0;
+    const write = fc.record({
+      entity: fc.constantFrom("a", "b", "c"),
+      day: fc.integer({ min: 0, max: 4 }),
+      deletion: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(write, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        async (batches) => {
+          const prefix = `r${round++}-`;
+          const reference: FeatureStore = await new InMemoryFeatureStore().open();
+          await reference.registerFeature({ name: "p", featureType: "NUMERIC", valueType: "INT" });
+          const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
+          let value = 0;
+          for (const batch of batches) {
+            const writes = batch
+              .filter((w) => !w.deletion)
+              .map((w) => ({
+                featureName: "p",
+                entityId: prefix + w.entity,
+                value: value++,
+                eventTime: day(w.day),
+              }));
+            const [got, want] = await Promise.all([store.setValues(writes), reference.setValues(writes)]);
+            expect(got.map((v) => v.version)).toEqual(want.map((v) => v.version));
+            const deleted = batch.find((w) => w.deletion);
+            if (deleted) {
+              expect(await store.deleteValue("p", prefix + deleted.entity)).toBe(
+                await reference.deleteValue("p", prefix + deleted.entity),
+              );
+            }
+          }
+          const ids = ["a", "b", "c"].map((e) => prefix + e);
+          const strip = (vs: { entries: unknown[]; values: unknown }[]) =>
+            vs.map((v) => [v.values, v.entries]);
+          expect(strip(await store.getVectors(ids, ["p"]))).toEqual(
+            strip(await reference.getVectors(ids, ["p"])),
+          );
+          for (const id of ids) {
+            const versions = async (s: FeatureStore) =>
+              (await s.history("p", id)).map((h) => [h.version, h.value]);
+            expect(await versions(store)).toEqual(await versions(reference));
+            for (const d of [0, 2, 4]) {
+              const asOf = async (s: FeatureStore) => (await s.getValue("p", id, { asOf: day(d) }))?.version;
+              expect(await asOf(store)).toBe(await asOf(reference));
+            }
+          }
+          await reference.close();
+        },
+      ),
+      { numRuns: 25 },
+    );
+    await store.close();
+  });
+
+  it("refuses a batch PostgreSQL cannot store as a whole, storing none of it", async () => {
+    const store = await open(freshNamespace());
+    await store.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
+    await store.setValue("x", "ok", 1);
+    const code = await errorCode(
+      store.setValues([
+        { featureName: "x", entityId: "ok", value: 2 },
+        { featureName: "x", entityId: "nul\u0000id", value: 3 },
+      ]),
+    );
+    expect(code).toBe("VALIDATION_FAILED");
+    expect((await store.history("x", "ok")).map((h) => h.value)).toEqual([1]);
+    expect((await store.setValue("x", "ok", 4)).version).toBe(2);
+    await store.close();
+  });
+
+  it("fails to open with BACKEND_UNAVAILABLE when no server listens, and reports it in health", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const store = PostgresFeatureStore.fromUrl(`postgres://postgres@127.0.0.1:${port}/test?namespace=gone`);
+    await expect(store.open()).rejects.toMatchObject({
+      code: "BACKEND_UNAVAILABLE",
+      message: /postgres connection failed.*ECONNREFUSED/,
+    });
+    expect(await store.health()).toMatchObject({ ok: false, backend: "postgres", detail: /ECONNREFUSED/ });
+    await store.close();
+  });
+});

@@ -1,0 +1,335 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { openStore, RedisFeatureStore, type RedisStoreOptions } from "../../src/index.js";
+import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
+import { describeConformance, errorCode } from "./conformance.js";
+import { startWriter } from "./processes.js";
+
+const SERVER = "redis://127.0.0.1:6379/0";
+const namespaces: string[] = [];
+
+/** A namespace no other test (or test run) uses; its keys are deleted after the file. */
+function freshNamespace(): string {
+  const namespace = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  namespaces.push(namespace);
+  return namespace;
+}
+
+const admin = new Redis(SERVER);
+
+/** Every key of a namespace, found the way an operator would: SCAN MATCH on its prefix. */
+async function namespaceKeyList(namespace: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await admin.scan(cursor, "MATCH", namespacePattern(namespace), "COUNT", 1000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
+}
+
+afterAll(async () => {
+  for (const namespace of namespaces) {
+    const keys = await namespaceKeyList(namespace);
+    for (let i = 0; i < keys.length; i += 500) await admin.unlink(...keys.slice(i, i + 500));
+  }
+  await admin.quit();
+});
+
+const open = (namespace: string, options: Omit<RedisStoreOptions, "namespace"> = {}) =>
+  new RedisFeatureStore({ connection: SERVER, ...options, namespace }).open();
+
+// The suite reads back complete histories of up to 2000 writes per key; the default retention
+// (1000) would trim them. Trimming itself is tested below.
+const FULL_HISTORY = { historyRetention: 10_000 };
+
+describeConformance({
+  name: "redis",
+  create: () => open(freshNamespace(), FULL_HISTORY),
+  reopen: (store) => open((store as RedisFeatureStore).namespace, FULL_HISTORY),
+});
+
+/** CRC16/XMODEM mod 16384 of the hash tag (or whole key), as Redis Cluster places keys. */
+function clusterSlot(key: string): number {
+  const open = key.indexOf("{");
+  const close = open < 0 ? -1 : key.indexOf("}", open + 1);
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key;
+  let crc = 0;
+  for (const byte of Buffer.from(hashed, "utf8")) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % 16384;
+}
+
+/** The names of the complete RESP commands at the start of `buffer`, and how many bytes they take. */
+function parseCommands(buffer: Buffer): { names: string[]; consumed: number } {
+  const names: string[] = [];
+  let consumed = 0;
+  for (;;) {
+    const header = buffer.indexOf("\r\n", consumed);
+    if (header < 0) break;
+    const count = Number(buffer.toString("latin1", consumed + 1, header));
+    let pos = header + 2;
+    let name = "";
+    let complete = true;
+    for (let i = 0; i < count && complete; i++) {
+      const lengthEnd = buffer.indexOf("\r\n", pos);
+      const start = lengthEnd + 2;
+      const end = start + Number(buffer.toString("latin1", pos + 1, lengthEnd));
+      complete = lengthEnd >= 0 && end + 2 <= buffer.length;
+      if (complete && i === 0) name = buffer.toString("latin1", start, end).toLowerCase();
+      pos = end + 2;
+    }
+    if (!complete) break;
+    names.push(name);
+    consumed = pos;
+  }
+  return { names, consumed };
+}
+
+/**
+ * A TCP relay to Redis that records every command passing through and, while holding, keeps
+ * Redis's replies from the client. A client that waits for a reply before sending more stalls
+ * behind it, so what arrives while holding is exactly what the client sends in one round trip.
+ */
+class ReplyGate {
+  readonly commands: string[] = [];
+  private holding = false;
+  private held: { socket: Socket; chunk: Buffer }[] = [];
+  private readonly sockets = new Set<Socket>();
+  private constructor(private readonly server: Server) {}
+
+  static async start(targetPort: number): Promise<ReplyGate> {
+    const gate: ReplyGate = new ReplyGate(
+      createServer((client) => {
+        const upstream = tcpConnect(targetPort, "127.0.0.1");
+        gate.sockets.add(client).add(upstream);
+        let pending = Buffer.alloc(0);
+        client.on("data", (chunk: Buffer) => {
+          pending = Buffer.concat([pending, chunk]);
+          const { names, consumed } = parseCommands(pending);
+          gate.commands.push(...names);
+          pending = pending.subarray(consumed);
+          upstream.write(chunk);
+        });
+        upstream.on("data", (chunk: Buffer) => {
+          if (gate.holding) gate.held.push({ socket: client, chunk });
+          else client.write(chunk);
+        });
+        client.on("close", () => upstream.destroy());
+        upstream.on("close", () => client.destroy());
+      }),
+    );
+    await new Promise<void>((resolve) => gate.server.listen(0, "127.0.0.1", resolve));
+    return gate;
+  }
+
+  get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const { socket, chunk } of this.held.splice(0)) socket.write(chunk);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+const num = (name: string) => ({ name, featureType: "NUMERIC", valueType: "INT" }) as const;
+
+describe("redis store", () => {
+  it("opens from a URL with namespace and retention, and refuses bad settings", async () => {
+    const namespace = freshNamespace();
+    const store = await openStore(`${SERVER}?namespace=${namespace}&historyRetention=7`);
+    expect(store).toBeInstanceOf(RedisFeatureStore);
+    expect((store as RedisFeatureStore).namespace).toBe(namespace);
+    expect((store as RedisFeatureStore).historyRetention).toBe(7);
+    await store.close();
+    const byDefault = RedisFeatureStore.fromUrl(SERVER);
+    expect([byDefault.namespace, byDefault.historyRetention]).toEqual(["default", 1000]);
+    expect(await errorCode(openStore(`${SERVER}?namespace=a:b`))).toBe("INVALID_CONFIG");
+    expect(await errorCode(openStore(`${SERVER}?namespace=a%7Bb`))).toBe("INVALID_CONFIG");
+    expect(await errorCode(openStore(`${SERVER}?historyRetention=0`))).toBe("INVALID_CONFIG");
+    expect(await errorCode(openStore(`${SERVER}?historyRetention=many`))).toBe("INVALID_CONFIG");
+    expect(() => RedisFeatureStore.fromUrl("http://127.0.0.1:6379")).toThrow(/redis:\/\//);
+    expect(() => new RedisFeatureStore({ namespace: "" })).toThrow(/namespace/);
+  });
+
+  it("keeps namespaces apart, and its SCAN pattern matches one namespace only", async () => {
+    const first = freshNamespace();
+    const second = `${first}x`;
+    namespaces.push(second);
+    const a = await open(first);
+    const b = await open(second);
+    await a.registerFeature(num("f"));
+    await b.registerFeature(num("f"));
+    await a.setValue("f", "u", 1);
+    await b.setValue("f", "u", 2);
+    await b.setValue("f", "u", 3);
+    expect(await a.getValue("f", "u")).toMatchObject({ value: 1, version: 1 });
+    expect(await b.getValue("f", "u")).toMatchObject({ value: 3, version: 2 });
+    const keys = await namespaceKeyList(first);
+    expect(keys.sort()).toEqual(
+      [
+        namespaceKeys(first).definitions,
+        entityKeys(first, "u").current,
+        entityKeys(first, "u").sequence,
+        entityKeys(first, "u").history("f"),
+        entityKeys(first, "u").timeline("f"),
+      ].sort(),
+    );
+    await a.close();
+    await b.close();
+  });
+
+  it("trims history to the newest N entries while versions keep counting", async () => {
+    const store = await open(freshNamespace(), { historyRetention: 3 });
+    await store.registerFeature(num("f"));
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    // Version 1 has the latest event time, so it stays current after it leaves the history.
+    await store.setValue("f", "u", 100, { eventTime: day(20) });
+    for (let v = 2; v <= 7; v++) await store.setValue("f", "u", v, { eventTime: day(v) });
+    expect((await store.history("f", "u")).map((h) => [h.version, h.value])).toEqual([
+      [5, 5],
+      [6, 6],
+      [7, 7],
+    ]);
+    expect((await store.setValue("f", "u", 8, { eventTime: day(8) })).version).toBe(8);
+    expect((await store.history("f", "u")).map((h) => h.version)).toEqual([6, 7, 8]);
+    expect(await store.getValue("f", "u", { version: 5 })).toBeNull();
+    expect((await store.getValue("f", "u", { version: 6 }))?.value).toBe(6);
+    expect(await store.getValue("f", "u")).toMatchObject({ value: 100, version: 1 });
+    expect(await store.getValue("f", "u", { asOf: day(25) })).toMatchObject({ value: 100, version: 1 });
+    expect((await store.getValue("f", "u", { asOf: day(7) }))?.value).toBe(7);
+    expect(await store.getValue("f", "u", { asOf: day(5) })).toBeNull();
+    const keys = entityKeys((store as RedisFeatureStore).namespace, "u");
+    expect(await admin.hlen(keys.history("f"))).toBe(3);
+    expect(await admin.zcard(keys.timeline("f"))).toBe(3);
+    await store.close();
+  });
+
+  it("keeps every key of an entity in one hash slot, ids with braces included", async () => {
+    expect([clusterSlot("123456789"), clusterSlot("foo"), clusterSlot("{user1000}.following")]).toEqual([
+      12739,
+      12182,
+      clusterSlot("user1000"),
+    ]);
+    const namespace = freshNamespace();
+    const store = await open(namespace);
+    await store.registerFeature(num("f"));
+    await store.registerFeature(num("g"));
+    const ids = ["plain", "a}b", "a%7Db", "{x}", "}{", "{}", "{", "}", "%", "user:{42}:x", "ü}"];
+    await store.setValues(
+      ids.flatMap((entityId, i) => [
+        { featureName: "f", entityId, value: i },
+        { featureName: "g", entityId, value: -i },
+      ]),
+    );
+    const vectors = await store.getVectors(ids, ["f", "g"]);
+    expect(vectors.map((v) => [v.values.f, v.values.g])).toEqual(ids.map((_, i) => [i, -i]));
+    const all = new Set(await namespaceKeyList(namespace));
+    const owned = new Set<string>();
+    for (const id of ids) {
+      const keys = entityKeys(namespace, id);
+      const entityKeyList = [keys.current, keys.sequence, keys.history("f"), keys.timeline("f")];
+      entityKeyList.push(keys.history("g"), keys.timeline("g"));
+      for (const key of entityKeyList) {
+        expect(all.has(key), key).toBe(true);
+        expect(owned.has(key), `${key} shared by two entities`).toBe(false);
+        owned.add(key);
+      }
+      expect(new Set(entityKeyList.map(clusterSlot)).size, id).toBe(1);
+    }
+    expect([...all].filter((key) => !owned.has(key))).toEqual([namespaceKeys(namespace).definitions]);
+    await store.close();
+  });
+
+  it("returns versions in input order for a batch over several entities", async () => {
+    const store = await open(freshNamespace());
+    await store.registerFeature(num("f"));
+    await store.setValue("f", "b", 0);
+    const written = await store.setValues(
+      ["a", "b", "a", "c", "b", "a"].map((entityId, i) => ({ featureName: "f", entityId, value: i })),
+    );
+    expect(written.map((w) => [w.entityId, w.version])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["a", 2],
+      ["c", 1],
+      ["b", 3],
+      ["a", 3],
+    ]);
+    expect((await store.history("f", "a")).map((h) => h.value)).toEqual([0, 2, 5]);
+    await store.close();
+  });
+
+  it("gives three processes writing one key at once versions 1..n with no gap or repeat", async () => {
+    const url = `${SERVER}?namespace=${freshNamespace()}&historyRetention=1000000`;
+    // The writers run until killed, so once each has 300 acknowledged writes all three write together.
+    const writers = ["a", "b", "c"].map((label) => startWriter(url, label, 0));
+    await Promise.all(writers.map((w) => w.acked(300)));
+    for (const w of writers) w.child.kill("SIGKILL");
+    expect(await Promise.all(writers.map((w) => w.exited))).toEqual(["SIGKILL", "SIGKILL", "SIGKILL"]);
+    const acked = writers.flatMap((w) => w.acks.map(([v]) => v));
+    expect(new Set(acked).size).toBe(acked.length);
+    // The writers did overlap: no writer got one unbroken run of versions.
+    for (const w of writers) {
+      const own = w.acks.map(([v]) => v);
+      expect((own.at(-1) as number) - (own[0] as number) + 1).toBeGreaterThan(own.length);
+    }
+    const store = await openStore(url);
+    const history = await store.history("counter", "shared");
+    expect(history.map((h) => h.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+    for (const w of writers) for (const [v, value] of w.acks) expect(history[v - 1]?.value).toBe(value);
+    expect(history.length).toBeGreaterThanOrEqual(acked.length);
+    await store.close();
+  }, 120_000);
+
+  it("reads 100 entities x 50 features in one round trip", async () => {
+    const gate = await ReplyGate.start(6379);
+    const store = await new RedisFeatureStore({
+      connection: `redis://127.0.0.1:${gate.port}/0`,
+      namespace: freshNamespace(),
+      operationTimeoutMs: 0,
+    }).open();
+    try {
+      const names = Array.from({ length: 50 }, (_, i) => `f${i}`);
+      for (const n of names) await store.registerFeature(num(n));
+      const ids = Array.from({ length: 100 }, (_, i) => `e${i}`);
+      await store.setValues(
+        ids.flatMap((entityId, e) =>
+          names.map((featureName, f) => ({ featureName, entityId, value: e * f })),
+        ),
+      );
+      gate.commands.length = 0;
+      gate.hold();
+      const pending = store.getVectors(ids, names);
+      pending.catch(() => undefined); // awaited below; this only keeps a failed run from reporting it twice
+      // A read that waited for any reply would stall here, short of 100 commands.
+      await vi.waitFor(() => expect(gate.commands.length).toBeGreaterThanOrEqual(100), { timeout: 10_000 });
+      expect(gate.commands).toEqual(Array.from({ length: 100 }, () => "hmget"));
+      gate.release();
+      const vectors = await pending;
+      expect(gate.commands).toHaveLength(100);
+      expect(vectors.map((v) => v.values.f7)).toEqual(ids.map((_, e) => e * 7));
+      expect(vectors.every((v) => v.entries.every((entry) => !entry.usedDefault))).toBe(true);
+    } finally {
+      gate.release();
+      await store.close();
+      await gate.close();
+    }
+  });
+});
