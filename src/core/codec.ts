@@ -116,7 +116,17 @@ export function encodeValue(value: FeatureData | null): string {
   return `{${fields.join(",")}}`;
 }
 
-/** Reads back what {@link encodeValue} wrote. Every call returns a fresh object. */
+/**
+ * Reads back what {@link encodeValue} wrote. Every call returns a fresh object. Scalars, the
+ * common case on the read path, skip the JSON parser: a number is read by `Number`, and a string
+ * without escapes is the text between its quotes (exact, because `encodeValue` escapes every
+ * character JSON would).
+ */
 export function decodeValue(text: string): FeatureData {
+  const first = text.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 45) return Number(text);
+  if (first === 34 && text.indexOf("\\") < 0) return text.slice(1, -1);
+  if (text === "true") return true;
+  if (text === "false") return false;
   return JSON.parse(text) as FeatureData;
 }

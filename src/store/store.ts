@@ -30,7 +30,8 @@ import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
 export interface StoreOptions {
   /**
    * A backend call that has not answered after this many milliseconds fails with
-   * BACKEND_UNAVAILABLE instead of hanging. Default 5000; 0 turns the limit off.
+   * BACKEND_UNAVAILABLE instead of hanging. Default 5000 for network backends; 0 turns the
+   * limit off (the default of the in-process memory and SQLite stores).
    */
   operationTimeoutMs?: number;
 }

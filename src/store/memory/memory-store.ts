@@ -21,7 +21,8 @@ export class InMemoryFeatureStore extends FeatureStore {
   private readonly data = new Map<string, Map<string, KeyHistory>>();
 
   constructor(options: StoreOptions = {}) {
-    super(options);
+    // Nothing here can hang, so calls skip the per-call timeout timer.
+    super({ operationTimeoutMs: 0, ...options });
   }
 
   protected override async connect(): Promise<void> {}

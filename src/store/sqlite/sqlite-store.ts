@@ -72,7 +72,9 @@ export class SQLiteFeatureStore extends FeatureStore {
     readonly path: string,
     private readonly options: SQLiteStoreOptions = {},
   ) {
-    super(options);
+    // better-sqlite3 is synchronous: a timer could not fire while a call runs, so none is set;
+    // a locked file is bounded by busyTimeoutMs instead.
+    super({ operationTimeoutMs: 0, ...options });
   }
 
   protected override async connect(): Promise<void> {
@@ -165,34 +167,19 @@ export class SQLiteFeatureStore extends FeatureStore {
     entityIds: readonly string[],
     featureNames: readonly string[],
   ): Promise<(StoredEntry | undefined)[]> {
-    const sql = this.sql();
-    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * featureNames.length);
-    if (entityIds.length === 1 && featureNames.length === 1) {
-      const row = sql.currentRow.get(entityIds[0], featureNames[0]) as CurrentRow | undefined;
-      out[0] = row && toEntry(row);
-      return out;
-    }
-    const entityIndex = new Map<string, number>();
-    entityIds.forEach((id, i) => {
-      if (!entityIndex.has(id)) entityIndex.set(id, i);
-    });
-    const featureIndex = new Map<string, number>();
-    featureNames.forEach((name, i) => {
-      if (!featureIndex.has(name)) featureIndex.set(name, i);
-    });
-    const rows = sql.currentRows.all(
-      JSON.stringify([...entityIndex.keys()]),
-      JSON.stringify([...featureIndex.keys()]),
-    ) as CurrentRow[];
-    const found = new Map<string, StoredEntry>();
-    for (const row of rows)
-      found.set(`${entityIndex.get(row.entity)}:${featureIndex.get(row.feature)}`, toEntry(row));
-    for (let e = 0; e < entityIds.length; e++) {
-      const ei = entityIndex.get(entityIds[e] as string);
-      for (let f = 0; f < featureNames.length; f++) {
-        out[e * featureNames.length + f] = found.get(`${ei}:${featureIndex.get(featureNames[f] as string)}`);
-      }
-    }
+    const width = featureNames.length;
+    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
+    // Rows come back as arrays holding the positions of the entity and the feature in the
+    // request, so each lands in its slot directly. Duplicate ids or names match each position.
+    const rows = this.sql().currentRows.all(JSON.stringify(entityIds), JSON.stringify(featureNames)) as [
+      number,
+      number,
+      number,
+      number,
+      string | null,
+    ][];
+    for (const [e, f, version, eventTimeMs, payload] of rows)
+      out[e * width + f] = { version, eventTimeMs, payload };
     return out;
   }
 
@@ -229,10 +216,13 @@ function prepare(db: Database.Database) {
     group: db.prepare("SELECT body FROM groups WHERE name = ?"),
     allGroups: db.prepare("SELECT body FROM groups"),
     currentRow: db.prepare("SELECT * FROM current WHERE entity = ? AND feature = ?"),
-    currentRows: db.prepare(
-      `SELECT * FROM current WHERE entity IN (SELECT value FROM json_each(?))
-       AND feature IN (SELECT value FROM json_each(?))`,
-    ),
+    currentRows: db
+      .prepare(
+        `SELECT e.key, f.key, c.version, c.event_time, c.payload
+         FROM json_each(?) e CROSS JOIN json_each(?) f
+         CROSS JOIN current c ON c.entity = e.value AND c.feature = f.value`,
+      )
+      .raw(true),
     insertHistory: db.prepare(
       "INSERT INTO history (feature, entity, version, event_time, payload) VALUES (?, ?, ?, ?, ?)",
     ),
