@@ -13,9 +13,26 @@ await service.registerGroup({
   description: "What we know about a user",
   features: [
     { name: "age", featureType: FeatureType.NUMERIC, valueType: ValueType.INT, defaultValue: 0 },
-    { name: "country", featureType: FeatureType.CATEGORICAL, valueType: ValueType.STRING, defaultValue: "unknown" },
-    { name: "clicks_7d", featureType: FeatureType.NUMERIC, valueType: ValueType.INT, defaultValue: 0, ttlSeconds: 7 * 86_400 },
-    { name: "embedding", featureType: FeatureType.EMBEDDING, valueType: ValueType.LIST, dimension: 4, defaultValue: [0, 0, 0, 0] },
+    {
+      name: "country",
+      featureType: FeatureType.CATEGORICAL,
+      valueType: ValueType.STRING,
+      defaultValue: "unknown",
+    },
+    {
+      name: "clicks_7d",
+      featureType: FeatureType.NUMERIC,
+      valueType: ValueType.INT,
+      defaultValue: 0,
+      ttlSeconds: 7 * 86_400,
+    },
+    {
+      name: "embedding",
+      featureType: FeatureType.EMBEDDING,
+      valueType: ValueType.LIST,
+      dimension: 4,
+      defaultValue: [0, 0, 0, 0],
+    },
   ],
 });
 
@@ -36,11 +53,16 @@ const vector = await service.getGroupFeatures("user-1", "user_profile");
 console.log("vector for user-1:", vector.values);
 console.log(
   "provenance:",
-  vector.entries.map((e) => `${e.featureName}=v${e.version ?? "-"}${e.usedDefault ? " (default)" : ""}`).join(", "),
+  vector.entries
+    .map((e) => `${e.featureName}=v${e.version ?? "-"}${e.usedDefault ? " (default)" : ""}`)
+    .join(", "),
 );
 
 const vectors = await store.getVectors(["user-2", "user-3", "nobody"], ["age", "country"]);
-console.log("batch read:", vectors.map((v) => v.values));
+console.log(
+  "batch read:",
+  vectors.map((v) => v.values),
+);
 
 const history = await store.history("clicks_7d", "user-1");
 console.log(

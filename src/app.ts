@@ -1,0 +1,136 @@
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { GraphQLError } from "graphql";
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
+import { FeatureStoreError } from "./core/errors.js";
+import { logger } from "./core/logger.js";
+import { type AuthOptions, useBearerAuth } from "./graphql/auth.js";
+import { createContext, type GraphQLContext } from "./graphql/context.js";
+import { corsPolicy } from "./graphql/cors.js";
+import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
+import { maskError, useClientErrorStatus } from "./graphql/errors.js";
+import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
+import { useSchemaExposure } from "./graphql/exposure.js";
+import { useHealthEndpoint } from "./graphql/health.js";
+import { type ApiLimits, aliasLimitRule, resolveLimits, useBodyLimit } from "./graphql/limits.js";
+import { schema } from "./graphql/schema/index.js";
+import type { FeatureService } from "./service.js";
+
+/** Options of {@link createApp}. Everything but the service has a safe default. */
+export interface AppOptions {
+  /** The service the API serves (its store answers `/health`). */
+  service: FeatureService;
+  /** Request limits; each one left out keeps its default (see `DEFAULT_LIMITS`). */
+  limits?: Partial<ApiLimits>;
+  /** Bearer tokens; none by default (an open API, as for local development). */
+  auth?: AuthOptions;
+  /** Origins whose pages may call the API from a browser (`*` for any); none by default. */
+  corsOrigins?: readonly string[];
+  /** Serve GraphiQL, with example operations, to browsers at `GET /graphql`. Default true. */
+  graphiql?: boolean;
+  /** Answer introspection queries. Default true; turn off in production. */
+  introspection?: boolean;
+  /** Suggest similar names in error messages. Default true; turn off in production. */
+  fieldSuggestions?: boolean;
+  /**
+   * The channel mutations announce their writes on and subscriptions listen to. The default is
+   * an in-process one; pass one built on a distributed event target to share changes between
+   * replicas, or to publish and listen from elsewhere in the process.
+   */
+  pubsub?: FeaturePubSub;
+}
+
+/** The app: a fetch-style handler (`app.fetch(request)`) that is also a Node request listener. */
+export type FeatureStoreApp = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/** The endpoint GraphQL is served at. */
+export const GRAPHQL_PATH = "/graphql";
+
+/** Yoga's liveness probe: 200 while the process serves HTTP, whatever the store's state. */
+export const LIVENESS_PATH = "/livez";
+
+/**
+ * Routes yoga's own log lines into the project's logger, at the same levels. Yoga logs every
+ * error it rewrites; a FeatureStoreError was already logged (at warn) when it was raised and
+ * is a client's mistake, not the server's, so it is not logged again as an error.
+ */
+function yogaLogger(): YogaLogger {
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...args: unknown[]): void => {
+      // Yoga logs on every request at debug; skip building the entry unless it is wanted.
+      if (!logger.isLevelEnabled(level)) return;
+      const [first, ...rest] = args;
+      if (first instanceof GraphQLError && first.originalError instanceof FeatureStoreError) return;
+      if (first instanceof Error) logger[level]({ err: first }, first.message);
+      else logger[level](rest.length > 0 ? { details: rest } : {}, String(first));
+    };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/**
+ * Builds the GraphQL API over a service, without listening: tests call `app.fetch(request)`,
+ * the server hands the app to `http.createServer`.
+ *
+ * - `POST /graphql` runs operations (GraphQL over HTTP); `GET /graphql` from a browser shows GraphiQL.
+ * - `GET /health` reports the store's health (200, or 503 when the backend is down).
+ * - Domain errors carry their code in `extensions.code`; anything else is masked and logged.
+ * - CSRF prevention is always on: a request must be preflighted by the browser (a JSON body)
+ *   or carry the `x-graphql-yoga-csrf` header.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ service: new FeatureService(await openStore("memory://")) });
+ * const response = await app.fetch("http://localhost/graphql", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ query: "{ features { name } }" }),
+ * });
+ * ```
+ */
+export function createApp(options: AppOptions): FeatureStoreApp {
+  const limits = resolveLimits(options.limits);
+  const events = new FeatureEvents(options.pubsub ?? createFeaturePubSub());
+  const deps = { service: options.service, limits, events };
+  const aliasRule = aliasLimitRule(limits.maxAliases);
+  const plugins: Plugin[] = [
+    useCSRFPrevention(),
+    useClientErrorStatus(),
+    useBodyLimit(limits.maxBodyBytes),
+    useHealthEndpoint(options.service.store),
+    {
+      onValidate({ addValidationRule }) {
+        addValidationRule(aliasRule);
+      },
+      // app.dispose() (the server's shutdown) ends the subscription streams, which never end by themselves.
+      onDispose() {
+        events.close();
+      },
+    },
+  ];
+  const auth = useBearerAuth(options.auth ?? {});
+  if (auth) plugins.push(auth);
+  const exposure = useSchemaExposure({
+    introspection: options.introspection ?? true,
+    fieldSuggestions: options.fieldSuggestions ?? true,
+  });
+  if (exposure) plugins.push(exposure);
+
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    context: () => createContext(deps),
+    graphqlEndpoint: GRAPHQL_PATH,
+    healthCheckEndpoint: LIVENESS_PATH,
+    landingPage: false,
+    graphiql:
+      options.graphiql === false
+        ? false
+        : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
+    maskedErrors: { maskError, isDev: false },
+    logging: yogaLogger(),
+    cors: corsPolicy(options.corsOrigins ?? []),
+    // useBodyLimit enforces limits.maxBodyBytes at a fraction of the cost of yoga's own check.
+    maxRequestBodySize: false,
+    multipart: false,
+    plugins,
+  });
+}

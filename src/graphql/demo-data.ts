@@ -1,0 +1,203 @@
+import { FeatureType, ValueType } from "../core/enums.js";
+import { logger } from "../core/logger.js";
+import type { FeatureGroup } from "../core/models.js";
+import type { FeatureService } from "../service.js";
+
+const DAY_MS = 86_400_000;
+
+/** The demo's feature groups: users (profile and activity) and catalogue items. */
+export const DEMO_GROUPS: readonly FeatureGroup[] = [
+  {
+    name: "user_profile",
+    description: "What we know about a user",
+    tags: ["demo", "user"],
+    features: [
+      {
+        name: "age",
+        featureType: FeatureType.NUMERIC,
+        valueType: ValueType.INT,
+        defaultValue: 0,
+        tags: ["user"],
+      },
+      {
+        name: "country",
+        featureType: FeatureType.CATEGORICAL,
+        valueType: ValueType.STRING,
+        defaultValue: "unknown",
+        tags: ["user"],
+        description: "ISO 3166 country code",
+      },
+      {
+        name: "is_premium",
+        featureType: FeatureType.BOOLEAN,
+        valueType: ValueType.BOOL,
+        defaultValue: false,
+        tags: ["user"],
+      },
+      {
+        name: "signup_date",
+        featureType: FeatureType.TIMESTAMP,
+        valueType: ValueType.STRING,
+        tags: ["user"],
+      },
+    ],
+  },
+  {
+    name: "user_activity",
+    description: "How a user behaved recently",
+    tags: ["demo", "user"],
+    features: [
+      {
+        name: "clicks_7d",
+        featureType: FeatureType.NUMERIC,
+        valueType: ValueType.INT,
+        defaultValue: 0,
+        ttlSeconds: 7 * 86_400,
+        tags: ["activity", "user"],
+        description: "Clicks in the last 7 days; expires after a week without an update",
+      },
+      {
+        name: "sessions_30d",
+        featureType: FeatureType.NUMERIC,
+        valueType: ValueType.INT,
+        defaultValue: 0,
+        tags: ["activity", "user"],
+      },
+      {
+        name: "avg_session_minutes",
+        featureType: FeatureType.NUMERIC,
+        valueType: ValueType.FLOAT,
+        defaultValue: 0,
+        tags: ["activity", "user"],
+      },
+      {
+        name: "recent_categories",
+        featureType: FeatureType.CATEGORICAL,
+        valueType: ValueType.LIST,
+        defaultValue: [],
+        tags: ["activity", "user"],
+      },
+    ],
+  },
+  {
+    name: "item",
+    description: "Catalogue items",
+    tags: ["demo", "item"],
+    features: [
+      {
+        name: "item_embedding",
+        featureType: FeatureType.EMBEDDING,
+        valueType: ValueType.LIST,
+        dimension: 4,
+        defaultValue: [0, 0, 0, 0],
+        tags: ["item"],
+      },
+      { name: "item_price", featureType: FeatureType.NUMERIC, valueType: ValueType.FLOAT, tags: ["item"] },
+      {
+        name: "item_category",
+        featureType: FeatureType.CATEGORICAL,
+        valueType: ValueType.STRING,
+        defaultValue: "other",
+        tags: ["item"],
+      },
+    ],
+  },
+];
+
+/**
+ * Registers the demo groups and writes a few entities' values, with some history for
+ * `clicks_7d` of `user-1`. Idempotent for the definitions; values are written again on each call.
+ */
+export async function loadDemoData(service: FeatureService, now = Date.now()): Promise<void> {
+  for (const group of DEMO_GROUPS) await service.registerGroup(group);
+  const lastWeek = new Date(now - 6 * DAY_MS);
+  const yesterday = new Date(now - DAY_MS);
+  await service.ingestBatch(
+    [
+      { id: "user-1", age: 31, country: "FR", is_premium: true, signup_date: "2021-03-14T09:26:53Z" },
+      { id: "user-2", age: 25, country: "DE", signup_date: "2023-11-02T17:05:00Z" },
+      { id: "user-3", age: 47, country: "US", is_premium: true, signup_date: "2019-07-21T12:00:00Z" },
+      { id: "user-4", age: 19, country: "BR" },
+      { id: "user-5", country: "JP" },
+      { id: "item-1", item_embedding: [0.12, -0.4, 0.33, 0.9], item_price: 19.99, item_category: "books" },
+      { id: "item-2", item_embedding: [0.5, 0.1, -0.2, 0.05], item_price: 249, item_category: "electronics" },
+      { id: "item-3", item_embedding: [-0.3, 0.8, 0.1, -0.6], item_price: 4.5 },
+    ],
+    "id",
+    { eventTime: lastWeek },
+  );
+  await service.ingestBatch(
+    [
+      {
+        id: "user-1",
+        clicks_7d: 12,
+        sessions_30d: 20,
+        avg_session_minutes: 7.5,
+        recent_categories: ["books"],
+      },
+      { id: "user-2", clicks_7d: 3, sessions_30d: 4, avg_session_minutes: 2.25 },
+      { id: "user-3", clicks_7d: 41, sessions_30d: 35, recent_categories: ["electronics", "garden"] },
+    ],
+    "id",
+    { eventTime: yesterday },
+  );
+  await service.ingest({ clicks_7d: 15, recent_categories: ["books", "music"] }, "user-1", {
+    eventTime: new Date(now),
+  });
+}
+
+/**
+ * Loads the demo data set when the store has no features yet, so a fresh clone's server has
+ * something to answer with; a store that holds any feature is left alone.
+ * @returns whether it loaded the data.
+ */
+export async function loadDemoDataIfEmpty(service: FeatureService): Promise<boolean> {
+  if ((await service.store.listFeatures()).length > 0) return false;
+  await loadDemoData(service);
+  logger.info({ groups: DEMO_GROUPS.map((g) => g.name) }, "loaded the demo data set into the empty store");
+  return true;
+}
+
+/** The operations GraphiQL opens with; they read and write the demo data set. */
+export const DEMO_OPERATIONS = `# Example operations over the demo data set. Pick one with the run button.
+
+query UserVector {
+  vector(entityId: "user-1", featureNames: ["age", "country", "clicks_7d", "is_premium"]) {
+    entityId
+    values
+    features { featureName value version usedDefault }
+  }
+}
+
+query ManyUsers {
+  vectors(entityIds: ["user-1", "user-2", "user-3", "user-5"], featureNames: ["age", "clicks_7d"]) {
+    entityId
+    values
+  }
+}
+
+query GroupsForOneUser {
+  groups {
+    name
+    description
+    featureNames
+    vector(entityId: "user-2") { values }
+  }
+}
+
+query FeatureCatalog {
+  features(tag: "user") { name featureType valueType defaultValue tags ttlSeconds description }
+}
+
+query ClickHistory {
+  history(featureName: "clicks_7d", entityId: "user-1") { version value timestamp ageSeconds }
+  firstWrite: value(featureName: "clicks_7d", entityId: "user-1", version: 1) { value timestamp }
+}
+
+mutation IngestActivity {
+  ingest(entityId: "user-4", features: { clicks_7d: 9, sessions_30d: 14 }) {
+    entityId
+    values { featureName value version timestamp }
+  }
+}
+`;

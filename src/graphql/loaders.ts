@@ -1,0 +1,62 @@
+import DataLoader from "dataloader";
+import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../core/models.js";
+import type { FeatureService } from "../service.js";
+
+/**
+ * One request's DataLoaders. Every batch function makes one store call for all the keys
+ * gathered in a tick and answers in key order, so however many vector fields a request
+ * selects, the store sees one `getVectors` call per tick for each distinct feature set.
+ */
+export interface Loaders {
+  /**
+   * The vector loader for one feature set: entity id -> vector of exactly these features.
+   * Fields asking for the same names in the same order share one loader, and so one batch.
+   */
+  vectors(featureNames: readonly string[]): DataLoader<string, FeatureVector>;
+  /** Group name -> stored group, or `null` when there is none. */
+  readonly group: DataLoader<string, StoredGroup | null>;
+  /** Feature name -> definition, or `null` when it is not registered. */
+  readonly definition: DataLoader<string, NormalizedDefinition | null>;
+  /** Drops the cached vectors of one entity, after a write to it. */
+  forgetEntity(entityId: string): void;
+  /** Drops everything cached, after definitions or groups changed or many entities were written. */
+  forgetAll(): void;
+}
+
+/**
+ * Creates the loaders of one request. Never share them between requests: their caches are
+ * what makes two reads in one request agree, and would serve stale data across requests.
+ */
+export function createLoaders(service: FeatureService): Loaders {
+  const { store } = service;
+  const vectorLoaders = new Map<string, DataLoader<string, FeatureVector>>();
+  const group = new DataLoader<string, StoredGroup | null>((names) =>
+    Promise.all(names.map((name) => store.getGroup(name))),
+  );
+  const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
+    Promise.all(names.map((name) => store.getDefinition(name))),
+  );
+  return {
+    vectors(featureNames) {
+      // JSON keeps distinct lists distinct whatever characters the names hold.
+      const key = JSON.stringify(featureNames);
+      let loader = vectorLoaders.get(key);
+      if (!loader) {
+        const names = [...featureNames];
+        loader = new DataLoader((entityIds) => store.getVectors(entityIds, names));
+        vectorLoaders.set(key, loader);
+      }
+      return loader;
+    },
+    group,
+    definition,
+    forgetEntity(entityId) {
+      for (const loader of vectorLoaders.values()) loader.clear(entityId);
+    },
+    forgetAll() {
+      for (const loader of vectorLoaders.values()) loader.clearAll();
+      group.clearAll();
+      definition.clearAll();
+    },
+  };
+}

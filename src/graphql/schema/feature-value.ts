@@ -1,0 +1,108 @@
+import type { FeatureValue } from "../../core/models.js";
+import { builder } from "../builder.js";
+import type { GraphQLContext } from "../context.js";
+import type { ValueChange } from "../events.js";
+
+/** One stored value of one feature for one entity. */
+export const FeatureValueRef = builder.objectRef<FeatureValue>("FeatureValue").implement({
+  description: "One stored value of one feature for one entity, with its version.",
+  fields: (t) => ({
+    featureName: t.exposeString("featureName"),
+    entityId: t.exposeID("entityId"),
+    value: t.field({ type: "JSON", resolve: (v) => v.value }),
+    version: t.exposeInt("version", {
+      description: "1 for the first write of this (feature, entity), one more for each write after it.",
+    }),
+    timestamp: t.field({
+      type: "DateTime",
+      description: "The event time the value was written with.",
+      resolve: (v) => v.timestamp,
+    }),
+    ageSeconds: t.exposeFloat("ageSeconds", {
+      description: "Seconds between the event time and the moment of the read.",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  value: t.field({
+    type: FeatureValueRef,
+    nullable: true,
+    description:
+      "The current value, an exact `version`, or the value in force `asOf` an instant (give at most one of the two). Null when there is no live value.",
+    args: {
+      featureName: t.arg.string({ required: true }),
+      entityId: t.arg.id({ required: true }),
+      version: t.arg.int(),
+      asOf: t.arg({ type: "DateTime" }),
+    },
+    resolve: (_root, { featureName, entityId, version, asOf }, ctx) =>
+      ctx.service.store.getValue(featureName, entityId, {
+        version: version ?? undefined,
+        asOf: asOf ?? undefined,
+      }),
+  }),
+  history: t.field({
+    type: [FeatureValueRef],
+    description:
+      "Every value ever written for the feature and entity, in version order (deletions left out).",
+    args: {
+      featureName: t.arg.string({ required: true }),
+      entityId: t.arg.id({ required: true }),
+    },
+    resolve: (_root, { featureName, entityId }, ctx) => ctx.service.store.history(featureName, entityId),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  deleteValue: t.boolean({
+    description:
+      "Deletes the current value: reads fall back to the default, reads `asOf` an earlier instant still see it. True when there was a value to delete.",
+    args: {
+      featureName: t.arg.string({ required: true }),
+      entityId: t.arg.id({ required: true }),
+    },
+    resolve: async (_root, { featureName, entityId }, ctx) => {
+      const deleted = await ctx.service.store.deleteValue(featureName, entityId);
+      ctx.loaders.forgetEntity(entityId);
+      if (deleted) ctx.events.publishDeletion(featureName, entityId);
+      return deleted;
+    },
+  }),
+}));
+
+/**
+ * The values written from now on that match the filters. A change announced without its value
+ * (by a batch ingest) is read back from the store; a deletion leaves no value to send.
+ */
+async function* watchValues(
+  changes: AsyncIterable<ValueChange>,
+  ctx: GraphQLContext,
+  featureNames: readonly string[] | null | undefined,
+  entityIds: readonly string[] | null | undefined,
+): AsyncGenerator<FeatureValue> {
+  const names = featureNames ? new Set(featureNames) : undefined;
+  const ids = entityIds ? new Set(entityIds) : undefined;
+  for await (const change of changes) {
+    if (names && !names.has(change.featureName)) continue;
+    if (ids && !ids.has(change.entityId)) continue;
+    const value = change.value ?? (await ctx.service.store.getValue(change.featureName, change.entityId));
+    if (value) yield value;
+  }
+}
+
+builder.subscriptionFields((t) => ({
+  valueChanged: t.field({
+    type: FeatureValueRef,
+    description:
+      "Each value written from now on (by ingest or ingestBatch), for the given features and entities (all when omitted). Deletions are not sent: they leave no value.",
+    args: {
+      featureNames: t.arg.stringList({ description: "Only these features; every feature when omitted." }),
+      entityIds: t.arg.idList({ description: "Only these entities; every entity when omitted." }),
+    },
+    // changes() is called here, not inside the generator, so listening starts before the response.
+    subscribe: (_root, { featureNames, entityIds }, ctx) =>
+      watchValues(ctx.events.changes(), ctx, featureNames, entityIds),
+    resolve: (value) => value,
+  }),
+}));

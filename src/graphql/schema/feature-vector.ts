@@ -1,0 +1,116 @@
+import { checkEntityId } from "../../core/definition.js";
+import type { FeatureVector, VectorEntry } from "../../core/models.js";
+import type { FeatureService } from "../../service.js";
+import { builder } from "../builder.js";
+import type { GraphQLContext } from "../context.js";
+
+/** One feature's slot in a vector. */
+export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
+  description: "One feature of a vector: the value served and where it came from.",
+  fields: (t) => ({
+    featureName: t.exposeString("featureName"),
+    value: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "The live value, else the feature's default, else null.",
+      resolve: (entry) => entry.value,
+    }),
+    version: t.exposeInt("version", {
+      nullable: true,
+      description: "The version served; null when the default (or nothing) was served.",
+    }),
+    timestamp: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "The served value's event time; null for a default.",
+      resolve: (entry) => entry.timestamp,
+    }),
+    usedDefault: t.exposeBoolean("usedDefault", {
+      description: "True when no live value existed and the feature's default stood in.",
+    }),
+    registered: t.exposeBoolean("registered", {
+      description: "False when the name is not a registered feature (its value is then null).",
+    }),
+  }),
+});
+
+/** Several features of one entity, read together. */
+export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector").implement({
+  description: "Several features of one entity, read together.",
+  fields: (t) => ({
+    entityId: t.exposeID("entityId"),
+    values: t.field({
+      type: "JSON",
+      description: "Feature name -> served value, in the order asked for.",
+      resolve: (vector) => vector.values,
+    }),
+    features: t.field({
+      type: [VectorEntryRef],
+      description: "The same features with their versions and whether the default was used.",
+      resolve: (vector) => vector.entries,
+    }),
+  }),
+});
+
+/**
+ * Starts loading one entity's vector through the request's DataLoader. Synchronous up to the
+ * `load` call, so every field resolved in the same tick lands in the same batch.
+ * @throws ValidationError for a malformed entity id; LIMIT_EXCEEDED past the entity budget.
+ */
+export function loadVector(
+  ctx: GraphQLContext,
+  entityId: string,
+  featureNames: readonly string[],
+): Promise<FeatureVector> {
+  checkEntityId(entityId);
+  ctx.entityBudget.take(1);
+  return ctx.loaders.vectors(featureNames).load(entityId);
+}
+
+function transformed(service: FeatureService, vector: FeatureVector): FeatureVector {
+  return service.transform ? service.transform.apply(vector) : vector;
+}
+
+builder.queryFields((t) => ({
+  vector: t.field({
+    type: FeatureVectorRef,
+    description:
+      "The named features of one entity. A missing, deleted or expired value is replaced by the feature's default; an unregistered name reads as null.",
+    args: {
+      entityId: t.arg.id({ required: true }),
+      featureNames: t.arg.stringList({ required: true }),
+      applyTransform: t.arg.boolean({
+        defaultValue: false,
+        description: "Apply the server's pre-serving transforms, when it has any.",
+      }),
+    },
+    complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
+    resolve: (_root, { entityId, featureNames, applyTransform }, ctx) => {
+      const vector = loadVector(ctx, entityId, featureNames);
+      return applyTransform ? vector.then((v) => transformed(ctx.service, v)) : vector;
+    },
+  }),
+  vectors: t.field({
+    type: [FeatureVectorRef],
+    description: "The named features of several entities: one vector per id, in the order given.",
+    args: {
+      entityIds: t.arg.idList({ required: true }),
+      featureNames: t.arg.stringList({ required: true }),
+      applyTransform: t.arg.boolean({
+        defaultValue: false,
+        description: "Apply the server's pre-serving transforms, when it has any.",
+      }),
+    },
+    complexity: (args) => ({
+      field: Math.max(args.entityIds.length * args.featureNames.length, 1),
+      multiplier: args.entityIds.length,
+    }),
+    resolve: (_root, { entityIds, featureNames, applyTransform }, ctx) => {
+      for (const id of entityIds) checkEntityId(id);
+      ctx.entityBudget.take(entityIds.length);
+      const loader = ctx.loaders.vectors(featureNames);
+      const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
+      return applyTransform ? vectors.then((vs) => vs.map((v) => transformed(ctx.service, v))) : vectors;
+    },
+  }),
+}));

@@ -1,0 +1,128 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AppOptions, createApp, type FeatureStoreApp, GRAPHQL_PATH } from "./app.js";
+import { logger } from "./core/logger.js";
+import { loadDemoDataIfEmpty } from "./graphql/demo-data.js";
+import type { ServerConfig } from "./server-config.js";
+import { FeatureService } from "./service.js";
+import { openStore } from "./store/open-store.js";
+import type { FeatureStore } from "./store/store.js";
+
+/** A listening server and how to stop it. */
+export interface RunningServer {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  readonly url: string;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  readonly app: FeatureStoreApp;
+  readonly store: FeatureStore;
+  readonly http: Server;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (cutting the rest after the
+   * shutdown timeout), then closes the store. Safe to call twice.
+   */
+  stop(): Promise<void>;
+}
+
+/** The app options a configuration asks for. */
+export function appOptionsFrom(config: ServerConfig, service: FeatureService): AppOptions {
+  return {
+    service,
+    limits: config.limits,
+    auth: { writeToken: config.token, readToken: config.readToken },
+    corsOrigins: config.corsOrigins,
+    graphiql: config.graphiql,
+    introspection: config.introspection,
+    fieldSuggestions: config.fieldSuggestions,
+  };
+}
+
+/**
+ * Opens the store, loads the demo data into an empty store (unless turned off), and listens.
+ * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const store = await openStore(config.storeUrl);
+  let http: Server | undefined;
+  try {
+    const service = new FeatureService(store);
+    if (config.demoData) await loadDemoDataIfEmpty(service);
+    const app = createApp(appOptionsFrom(config, service));
+    const server = createServer(app);
+    http = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        const drained = drain(server, config.shutdownTimeoutMs);
+        // Ends the subscription streams, which would otherwise hold the drain open until the timeout.
+        await app.dispose();
+        await drained;
+        await store.close();
+      })();
+      return stopping;
+    };
+    logger.info({ url, backend: store.backend }, "listening");
+    return { url, port, app, store, http: server, stop };
+  } catch (err) {
+    http?.close();
+    await store.close();
+    throw err;
+  }
+}
+
+/**
+ * Closes the server: no new connections, in-flight requests run to their end. A keep-alive
+ * socket goes idle when its last response is sent, and only then can it close, so idle sockets
+ * are closed again every few milliseconds until the server is closed, or cut at the timeout.
+ */
+function drain(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const timer = setTimeout(() => {
+      logger.warn({ timeoutMs }, "shutdown timeout: closing the connections still open");
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Starts the server and stops it on SIGTERM or SIGINT: in-flight requests finish, the store
+ * closes, and the process exits 0 (1 if stopping failed).
+ */
+export async function runServer(config: ServerConfig): Promise<RunningServer> {
+  const running = await startServer(config);
+  const onSignal = (signal: NodeJS.Signals) => {
+    // stop() closes the listening socket synchronously, before this line is logged.
+    const stopping = running.stop();
+    logger.info({ signal }, "shutting down");
+    stopping.then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return running;
+}

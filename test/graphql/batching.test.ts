@@ -1,0 +1,100 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { query, type TestApp, testApp } from "./client.js";
+
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await testApp();
+});
+
+const FEATURES = '["age", "country", "clicks_7d"]';
+
+describe("DataLoader batching", () => {
+  it("serves 100 aliased vector fields with one getVectors call", async () => {
+    const fields = Array.from(
+      { length: 100 },
+      (_, i) => `v${i}: vector(entityId: "user-${i}", featureNames: ${FEATURES}) { entityId values }`,
+    );
+    const reply = await query<Record<string, { entityId: string; values: Record<string, unknown> }>>(
+      t.app,
+      `{ ${fields.join("\n")} }`,
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(t.store.vectorsCalls).toHaveLength(1);
+    expect(t.store.vectorsCalls[0]?.entityIds).toHaveLength(100);
+    expect(t.store.vectorsCalls[0]?.featureNames).toEqual(["age", "country", "clicks_7d"]);
+    // Each alias still gets its own entity's vector.
+    expect(reply.data?.v1?.values).toEqual({ age: 31, country: "FR", clicks_7d: 15 });
+    expect(reply.data?.v3?.values).toEqual({ age: 47, country: "US", clicks_7d: 41 });
+    expect(reply.data?.v99?.entityId).toBe("user-99");
+  });
+
+  it("merges vector, vectors and repeated ids of one feature set into one call", async () => {
+    const reply = await query(
+      t.app,
+      `{
+        a: vector(entityId: "user-1", featureNames: ${FEATURES}) { values }
+        b: vectors(entityIds: ["user-2", "user-3", "user-1"], featureNames: ${FEATURES}) { values }
+        c: vector(entityId: "user-2", featureNames: ${FEATURES}) { values }
+      }`,
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(t.store.vectorsCalls).toEqual([
+      { entityIds: ["user-1", "user-2", "user-3"], featureNames: ["age", "country", "clicks_7d"] },
+    ]);
+  });
+
+  it("makes one call per distinct feature set", async () => {
+    await query(
+      t.app,
+      `{
+        a: vector(entityId: "user-1", featureNames: ["age"]) { values }
+        b: vector(entityId: "user-2", featureNames: ["age"]) { values }
+        c: vector(entityId: "user-1", featureNames: ["country"]) { values }
+        d: vector(entityId: "user-2", featureNames: ["country"]) { values }
+      }`,
+    );
+    expect(t.store.vectorsCalls).toHaveLength(2);
+    expect(t.store.vectorsCalls.map((c) => c.entityIds)).toEqual([
+      ["user-1", "user-2"],
+      ["user-1", "user-2"],
+    ]);
+  });
+
+  it("batches groupVector and group { vector } fields of one group into one call", async () => {
+    const aliases = Array.from(
+      { length: 20 },
+      (_, i) => `g${i}: groupVector(entityId: "user-${i}", groupName: "user_profile") { values }`,
+    );
+    const reply = await query<Record<string, { values: Record<string, unknown> }>>(
+      t.app,
+      `{
+        ${aliases.join("\n")}
+        one: group(name: "user_profile") { vector(entityId: "user-20") { values } }
+      }`,
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(t.store.vectorsCalls).toHaveLength(1);
+    expect(t.store.vectorsCalls[0]?.featureNames).toEqual(["age", "country", "is_premium", "signup_date"]);
+    expect(t.store.vectorsCalls[0]?.entityIds).toHaveLength(21);
+    expect(reply.data?.g3?.values).toMatchObject({ age: 47, country: "US" });
+  });
+
+  it("reads each group's vectors in one call per group", async () => {
+    const reply = await query(
+      t.app,
+      '{ groups { name a: vector(entityId: "user-1") { values } b: vector(entityId: "user-2") { values } } }',
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(t.store.vectorsCalls).toHaveLength(3);
+    for (const call of t.store.vectorsCalls) expect(call.entityIds).toEqual(["user-1", "user-2"]);
+  });
+
+  it("does not share cached vectors between requests", async () => {
+    const text = '{ vector(entityId: "user-1", featureNames: ["age"]) { values } }';
+    expect((await query(t.app, text)).data).toEqual({ vector: { values: { age: 31 } } });
+    await t.service.ingest({ age: 32 }, "user-1");
+    expect((await query(t.app, text)).data).toEqual({ vector: { values: { age: 32 } } });
+    expect(t.store.vectorsCalls).toHaveLength(2);
+  });
+});

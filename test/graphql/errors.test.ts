@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { logger } from "../../src/core/logger.js";
+import type { StoredEntry } from "../../src/index.js";
+import { FeatureService, FeatureTransform, InMemoryFeatureStore } from "../../src/index.js";
+import { codes, post, query, run, type TestApp, testApp } from "./client.js";
+import { ValueDocument, VectorDocument } from "./generated/graphql.js";
+
+/** A memory store whose backend fails like a dropped database connection. */
+class UnreachableStore extends InMemoryFeatureStore {
+  protected override async readCurrent(): Promise<(StoredEntry | undefined)[]> {
+    throw new Error("connect ECONNREFUSED 10.1.2.3:5432 (user=featurestore password=hunter2)");
+  }
+}
+
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await testApp();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("domain errors", () => {
+  it("carry their code and details in extensions", async () => {
+    const notFound = await run(t.app, ValueDocument, { featureName: "nope", entityId: "user-1" });
+    expect(notFound.status).toBe(200);
+    expect(notFound.errors).toEqual([
+      {
+        message: 'feature "nope" is not registered',
+        locations: [{ line: 2, column: 3 }],
+        path: ["value"],
+        extensions: { code: "FEATURE_NOT_FOUND", featureName: "nope" },
+      },
+    ]);
+    const badId = await run(t.app, VectorDocument, { entityId: "x".repeat(513), featureNames: ["age"] });
+    expect(codes(badId)).toEqual(["VALIDATION_FAILED"]);
+  });
+
+  it("fail only their own field: the rest of the request is answered", async () => {
+    const reply = await query(
+      t.app,
+      `{
+        good: vector(entityId: "user-1", featureNames: ["age"]) { values }
+        bad: vector(entityId: "", featureNames: ["age"]) { values }
+      }`,
+    );
+    expect(reply.status).toBe(200);
+    expect(codes(reply)).toEqual(["VALIDATION_FAILED"]);
+    // Non-null fields failing null the whole data; nullable wrappers would keep `good`.
+    expect(reply.data).toBeNull();
+    const partial = await query(
+      t.app,
+      `{ feature(name: "age") { name } value(featureName: "nope", entityId: "user-1") { version } }`,
+    );
+    expect(partial.data).toEqual({ feature: { name: "age" }, value: null });
+    expect(codes(partial)).toEqual(["FEATURE_NOT_FOUND"]);
+  });
+
+  it("report BACKEND_UNAVAILABLE without the backend's own words", async () => {
+    const own = await testApp({ service: new FeatureService(new UnreachableStore()), demo: false });
+    await own.service.store.registerFeature({ name: "age", featureType: "NUMERIC", valueType: "INT" });
+    const reply = await run(own.app, VectorDocument, { entityId: "user-1", featureNames: ["age"] });
+    expect(codes(reply)).toEqual(["BACKEND_UNAVAILABLE"]);
+    const text = JSON.stringify(reply.errors);
+    expect(text).not.toContain("10.1.2.3");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("ECONNREFUSED");
+  });
+
+  it("report BACKEND_UNAVAILABLE once the store is closed", async () => {
+    await t.service.store.close();
+    const reply = await run(t.app, ValueDocument, { featureName: "age", entityId: "user-1" });
+    expect(codes(reply)).toEqual(["BACKEND_UNAVAILABLE"]);
+  });
+});
+
+describe("unexpected errors", () => {
+  it("are masked for the client and logged in full", async () => {
+    logger.level = "error";
+    const logged = vi.spyOn(logger, "error").mockImplementation(() => undefined);
+    try {
+      const service = new FeatureService(new InMemoryFeatureStore(), {
+        transform: new FeatureTransform().add("age", () => {
+          throw new TypeError("internal invariant broken at /srv/secret/path.ts");
+        }),
+      });
+      const own = await testApp({ service });
+      const reply = await run(own.app, VectorDocument, {
+        entityId: "user-1",
+        featureNames: ["age"],
+        applyTransform: true,
+      });
+      expect(reply.errors).toEqual([
+        {
+          message: "Unexpected error.",
+          locations: [{ line: 2, column: 3 }],
+          path: ["vector"],
+          extensions: { code: "INTERNAL_SERVER_ERROR" },
+        },
+      ]);
+      expect(JSON.stringify(reply)).not.toContain("secret");
+      expect(logged).toHaveBeenCalledWith(
+        expect.objectContaining({
+          err: expect.objectContaining({ message: expect.stringContaining("secret") }),
+        }),
+        expect.any(String),
+      );
+    } finally {
+      logger.level = "silent";
+    }
+  });
+});
+
+describe("bad HTTP input", () => {
+  const malformed: [string, string, Record<string, string>?][] = [
+    ["broken JSON", "{bad"],
+    ["a JSON null", "null"],
+    ["a JSON number", "42"],
+    ["a batch", JSON.stringify([{ query: "{ groups { name } }" }])],
+    ["no query", JSON.stringify({ variables: {} })],
+    ["an unknown parameter", JSON.stringify({ query: "{ groups { name } }", extra: 1 })],
+    ["a query that is not a string", JSON.stringify({ query: { a: 1 } })],
+    ["variables that are not an object", JSON.stringify({ query: "{ groups { name } }", variables: [1] })],
+    ["a syntax error", JSON.stringify({ query: "{ vector(" })],
+    ["an unknown field", JSON.stringify({ query: "{ nope }" })],
+    ["a missing argument", JSON.stringify({ query: "{ vector { values } }" })],
+    [
+      "a wrongly typed variable",
+      JSON.stringify({
+        query: 'query($n: Int) { value(featureName: "age", entityId: "1", version: $n) { version } }',
+        variables: { n: "x" },
+      }),
+    ],
+    [
+      "a null for a non-null variable",
+      JSON.stringify({
+        query: "query($id: ID!) { vector(entityId: $id, featureNames: []) { values } }",
+        variables: { id: null },
+      }),
+    ],
+    [
+      "an unknown operation name",
+      JSON.stringify({ query: "query A { groups { name } }", operationName: "B" }),
+    ],
+    [
+      "a bare word in JSON",
+      JSON.stringify({ query: 'mutation { ingest(entityId: "1", features: { age: thirty }) { entityId } }' }),
+    ],
+  ];
+
+  it.each(malformed)("answers %s with a 4xx", async (_name, body, headers) => {
+    const reply = await app400(body, headers);
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.status).toBeLessThan(500);
+    expect(reply.errors?.length).toBeGreaterThan(0);
+  });
+
+  it("keeps serving after all of them", async () => {
+    for (const [, body, headers] of malformed) await app400(body, headers);
+    const reply = await run(t.app, ValueDocument, { featureName: "age", entityId: "user-1" });
+    expect(reply.status).toBe(200);
+    expect(reply.data?.value?.value).toBe(31);
+  });
+
+  it("refuses a mutation sent with GET", async () => {
+    const url = `http://localhost/graphql?query=${encodeURIComponent('mutation { deleteValue(featureName: "age", entityId: "user-1") }')}`;
+    const response = await t.app.fetch(url, { headers: { "x-graphql-yoga-csrf": "1" } });
+    expect(response.status).toBe(405);
+    const reply = await run(t.app, ValueDocument, { featureName: "age", entityId: "user-1" });
+    expect(reply.data?.value?.value).toBe(31);
+  });
+
+  it("answers an unknown path with 404", async () => {
+    const response = await t.app.fetch("http://localhost/nope");
+    expect(response.status).toBe(404);
+  });
+
+  async function app400(body: string, headers?: Record<string, string>) {
+    return post(t.app, body, headers);
+  }
+});

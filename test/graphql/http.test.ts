@@ -1,0 +1,67 @@
+import { Kind, parse } from "graphql";
+import { describe, expect, it } from "vitest";
+import { DEMO_GROUPS, DEMO_OPERATIONS, loadDemoDataIfEmpty } from "../../src/graphql/demo-data.js";
+import { FeatureService, InMemoryFeatureStore } from "../../src/index.js";
+import { post, testApp } from "./client.js";
+
+describe("GET /health", () => {
+  it("answers 200 with the store's health while the backend answers", async () => {
+    const { app } = await testApp();
+    const response = await app.fetch("http://localhost/health");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ status: "ok", store: { ok: true, backend: "memory" } });
+  });
+
+  it("answers 503 when the backend is down", async () => {
+    const { app, store } = await testApp();
+    await store.close();
+    const response = await app.fetch("http://localhost/health");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "unavailable", store: { ok: false, backend: "memory" } });
+    // The process itself is alive.
+    expect((await app.fetch("http://localhost/livez")).status).toBe(200);
+  });
+});
+
+describe("GraphiQL", () => {
+  it("is shown to a browser at GET /graphql with the example operations", async () => {
+    const { app } = await testApp();
+    const response = await app.fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const html = await response.text();
+    expect(html).toContain("<title>Feature store</title>");
+    expect(html).toContain(JSON.stringify(DEMO_OPERATIONS).slice(1, 60));
+  });
+
+  it("can be turned off", async () => {
+    const { app } = await testApp({ graphiql: false });
+    const response = await app.fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
+    expect(response.headers.get("content-type") ?? "").not.toContain("text/html");
+  });
+});
+
+describe("the demo data set", () => {
+  it("is loaded into an empty store only", async () => {
+    const service = new FeatureService(new InMemoryFeatureStore());
+    expect(await loadDemoDataIfEmpty(service)).toBe(true);
+    expect((await service.listGroups()).map((g) => g.name)).toEqual(DEMO_GROUPS.map((g) => g.name).sort());
+    await service.ingest({ age: 99 }, "user-1");
+    expect(await loadDemoDataIfEmpty(service)).toBe(false);
+    expect((await service.store.getValue("age", "user-1"))?.value).toBe(99);
+  });
+
+  it("answers every example operation shown in GraphiQL", async () => {
+    const { app } = await testApp();
+    const names = parse(DEMO_OPERATIONS).definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : [],
+    );
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    for (const operationName of names) {
+      const reply = await post(app, { query: DEMO_OPERATIONS, operationName });
+      expect(reply.errors, operationName).toBeUndefined();
+      expect(reply.status).toBe(200);
+    }
+  });
+});

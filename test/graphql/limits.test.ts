@@ -1,0 +1,221 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, resolveLimits } from "../../src/graphql/limits.js";
+import { codes, post, query, run, testApp } from "./client.js";
+import { IngestDocument, ValueDocument, VectorsDocument } from "./generated/graphql.js";
+
+function aliasedVectors(count: number, names = '["age"]'): string {
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `v${i}: vector(entityId: "user-${i}", featureNames: ${names}) { values }`,
+  );
+  return `{ ${fields.join("\n")} }`;
+}
+
+describe("limits configuration", () => {
+  it("has safe defaults and takes overrides", () => {
+    expect(resolveLimits()).toEqual(DEFAULT_LIMITS);
+    expect(resolveLimits({ maxDepth: 3 })).toEqual({ ...DEFAULT_LIMITS, maxDepth: 3 });
+  });
+
+  it("refuses limits that are not positive integers", () => {
+    expect(() => resolveLimits({ maxDepth: 0 })).toThrow(RangeError);
+    expect(() => resolveLimits({ maxCost: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe("request body size", () => {
+  it("answers an oversized body with 413 and writes nothing", async () => {
+    const { app } = await testApp({ limits: { maxBodyBytes: 2048 } });
+    const reply = await run(app, IngestDocument, {
+      entityId: "user-1",
+      features: { age: 50 },
+      eventTime: null,
+    });
+    expect(reply.status).toBe(200);
+    const big = await run(app, IngestDocument, {
+      entityId: "user-1",
+      features: { country: "x".repeat(4096) },
+    });
+    expect(big.status).toBe(413);
+    const read = await run(app, ValueDocument, { featureName: "country", entityId: "user-1" });
+    expect(read.data?.value?.value).toBe("FR");
+  });
+
+  it("refuses a declared Content-Length over the limit before reading the body", async () => {
+    const { app } = await testApp({ limits: { maxBodyBytes: 1024 } });
+    const body = JSON.stringify({ query: `{ groups { name } } # ${"x".repeat(2048)}` });
+    const declared = await app.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(body.length) },
+      body,
+    });
+    expect(declared.status).toBe(413);
+    const invalid = await app.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": "12, 12" },
+      body: "{}",
+    });
+    expect(invalid.status).toBe(400);
+  });
+
+  it("applies to a chunked body without Content-Length too", async () => {
+    const { app } = await testApp({ limits: { maxBodyBytes: 1024 } });
+    const payload = new TextEncoder().encode(
+      JSON.stringify({ query: `{ groups { name } } # ${"x".repeat(4096)}` }),
+    );
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < payload.length; i += 512) controller.enqueue(payload.slice(i, i + 512));
+        controller.close();
+      },
+    });
+    const response = await app.fetch(
+      new Request("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+  });
+});
+
+describe("query depth", () => {
+  it("refuses a query nested deeper than maxDepth before running it", async () => {
+    const t = await testApp({ limits: { maxDepth: 3 } });
+    const ok = await query(t.app, '{ groups { vector(entityId: "user-1") { entityId } } }');
+    expect(ok.errors).toBeUndefined();
+    const deep = await query(t.app, '{ groups { vector(entityId: "user-1") { features { value } } } }');
+    expect(deep.status).toBe(400);
+    expect(codes(deep)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: "depth", max: 3, actual: 4 });
+    expect(t.store.vectorsCalls).toHaveLength(3);
+  });
+});
+
+describe("aliases", () => {
+  it("refuses more aliases than maxAliases, counting those in fragments", async () => {
+    const t = await testApp({ limits: { maxAliases: 3 } });
+    expect((await query(t.app, aliasedVectors(3))).errors).toBeUndefined();
+    const tooMany = await query(t.app, aliasedVectors(4));
+    expect(tooMany.status).toBe(400);
+    expect(codes(tooMany)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ limit: "aliases", max: 3, actual: 4 });
+    const viaFragment = await query(
+      t.app,
+      "{ a: groups { ...G } b: groups { ...G } } fragment G on FeatureGroup { x: name y: description }",
+    );
+    expect(codes(viaFragment)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(t.store.vectorsCalls).toHaveLength(1);
+  });
+
+  it("allows 100 aliases by default", async () => {
+    const t = await testApp();
+    expect((await query(t.app, aliasedVectors(100))).errors).toBeUndefined();
+    expect(codes(await query(t.app, aliasedVectors(101)))).toEqual(["LIMIT_EXCEEDED"]);
+  });
+});
+
+describe("entity ids per request", () => {
+  it("refuses a vectors call over maxEntityIds without reading", async () => {
+    const t = await testApp({ limits: { maxEntityIds: 5 } });
+    const ids = Array.from({ length: 6 }, (_, i) => `user-${i}`);
+    const reply = await run(t.app, VectorsDocument, { entityIds: ids, featureNames: ["age"] });
+    expect(codes(reply)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ limit: "entityIds", max: 5, actual: 6 });
+    expect(t.store.vectorsCalls).toHaveLength(0);
+    const fits = await run(t.app, VectorsDocument, { entityIds: ids.slice(0, 5), featureNames: ["age"] });
+    expect(fits.errors).toBeUndefined();
+  });
+
+  it("counts the ids of every field of the request together", async () => {
+    const t = await testApp({ limits: { maxEntityIds: 5 } });
+    const reply = await query(t.app, aliasedVectors(6));
+    expect(codes(reply)).toEqual(["LIMIT_EXCEEDED"]);
+    // The five fields within the budget were read in one batch; the sixth was refused.
+    expect(t.store.vectorsCalls).toHaveLength(1);
+    expect(t.store.vectorsCalls[0]?.entityIds).toHaveLength(5);
+    const groups = await query(
+      t.app,
+      '{ groups { a: vector(entityId: "user-1") { entityId } b: vector(entityId: "user-2") { entityId } } }',
+    );
+    expect(codes(groups)).toEqual(["LIMIT_EXCEEDED"]);
+  });
+});
+
+describe("query cost", () => {
+  it("prices vectors at entityIds x featureNames and refuses over maxCost before running", async () => {
+    const t = await testApp({ limits: { maxCost: 1000 } });
+    const names = Array.from({ length: 20 }, (_, i) => `f${i}`);
+    const fits = await query(
+      t.app,
+      "query($ids: [ID!]!, $names: [String!]!) { vectors(entityIds: $ids, featureNames: $names) { entityId } }",
+      {
+        ids: Array.from({ length: 20 }, (_, i) => `user-${i}`),
+        names,
+      },
+    );
+    expect(fits.errors).toBeUndefined();
+    const tooCostly = await query(
+      t.app,
+      "query($ids: [ID!]!, $names: [String!]!) { vectors(entityIds: $ids, featureNames: $names) { entityId } }",
+      { ids: Array.from({ length: 60 }, (_, i) => `user-${i}`), names },
+    );
+    expect(tooCostly.status).toBe(400);
+    expect(codes(tooCostly)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(tooCostly.errors?.[0]?.extensions).toMatchObject({ limit: "cost", max: 1000 });
+    expect(t.store.vectorsCalls).toHaveLength(1);
+  });
+
+  it("refuses a costly mutation before it writes", async () => {
+    const t = await testApp({ limits: { maxCost: 50 } });
+    const records = Array.from({ length: 60 }, (_, i) => ({ id: `user-${i}`, age: 1 }));
+    const reply = await query(
+      t.app,
+      'mutation($r: [JSON!]!) { ingestBatch(records: $r, entityIdField: "id") { processed } }',
+      { r: records },
+    );
+    expect(codes(reply)).toEqual(["LIMIT_EXCEEDED"]);
+    expect((await t.service.store.getValue("age", "user-10"))?.value).toBeUndefined();
+  });
+});
+
+describe("schema exposure", () => {
+  const introspection = "{ __schema { queryType { name } } }";
+  const typo = "{ vectr }";
+
+  it("answers introspection and suggests names by default", async () => {
+    const t = await testApp();
+    expect((await query(t.app, introspection)).data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    expect((await query(t.app, typo)).errors?.[0]?.message).toContain("Did you mean");
+    const badEnum = await post(t.app, {
+      query:
+        'mutation($t: FeatureType!) { registerFeature(input: { name: "q", featureType: $t, valueType: INT }) { name } }',
+      variables: { t: "NUMERC" },
+    });
+    expect(badEnum.errors?.[0]?.message).toContain("Did you mean");
+  });
+
+  it("can turn introspection and suggestions off", async () => {
+    const t = await testApp({ introspection: false, fieldSuggestions: false });
+    const intro = await query(t.app, introspection);
+    expect(intro.status).toBe(400);
+    expect(intro.data).toBeUndefined();
+    const typoReply = await query(t.app, typo);
+    expect(typoReply.status).toBe(400);
+    expect(typoReply.errors?.[0]?.message).toBe('Cannot query field "vectr" on type "Query".');
+    const badEnum = await post(t.app, {
+      query:
+        'mutation($t: FeatureType!) { registerFeature(input: { name: "q", featureType: $t, valueType: INT }) { name } }',
+      variables: { t: "NUMERC" },
+    });
+    expect(badEnum.status).toBe(400);
+    expect(badEnum.errors?.[0]?.message).toContain("NUMERC");
+    expect(JSON.stringify(badEnum.errors)).not.toContain("Did you mean");
+    // Ordinary queries are unaffected.
+    expect((await query(t.app, '{ feature(name: "age") { name } }')).data).toEqual({
+      feature: { name: "age" },
+    });
+  });
+});

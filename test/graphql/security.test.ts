@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { codes, post, query, run, testApp } from "./client.js";
+import { DeleteValueDocument, IngestDocument, ValueDocument } from "./generated/graphql.js";
+
+const WRITE = "write-token-0123456789";
+const READ = "read-token-abcdef";
+
+describe("bearer tokens", () => {
+  it("leave everything open when no token is configured", async () => {
+    const { app } = await testApp();
+    const reply = await run(app, IngestDocument, { entityId: "user-1", features: { age: 40 } });
+    expect(reply.errors).toBeUndefined();
+  });
+
+  it("make mutations need the write token, and leave reads open", async () => {
+    const t = await testApp({ auth: { writeToken: WRITE } });
+    const anonymous = await run(t.app, IngestDocument, { entityId: "user-1", features: { age: 40 } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(codes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+    expect(anonymous.data).toBeUndefined();
+
+    for (const authorization of [
+      `Bearer ${WRITE}x`,
+      `Bearer ${WRITE.slice(1)}`,
+      `Basic ${WRITE}`,
+      WRITE,
+      "Bearer ",
+    ]) {
+      const wrong = await run(
+        t.app,
+        IngestDocument,
+        { entityId: "user-1", features: { age: 40 } },
+        { authorization },
+      );
+      expect(wrong.status, authorization).toBe(401);
+    }
+    expect((await t.service.store.getValue("age", "user-1"))?.value).toBe(31);
+
+    const allowed = await run(
+      t.app,
+      IngestDocument,
+      { entityId: "user-1", features: { age: 40 } },
+      { authorization: `Bearer ${WRITE}` },
+    );
+    expect(allowed.errors).toBeUndefined();
+    expect((await t.service.store.getValue("age", "user-1"))?.value).toBe(40);
+
+    const read = await run(t.app, ValueDocument, { featureName: "age", entityId: "user-1" });
+    expect(read.data?.value?.value).toBe(40);
+  });
+
+  it("make reads need a token when a read token is set too", async () => {
+    const t = await testApp({ auth: { writeToken: WRITE, readToken: READ } });
+    const variables = { featureName: "age", entityId: "user-1" };
+    const anonymous = await run(t.app, ValueDocument, variables);
+    expect(anonymous.status).toBe(401);
+    expect(codes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+    expect(
+      (await run(t.app, ValueDocument, variables, { authorization: `Bearer ${READ}` })).data?.value?.value,
+    ).toBe(31);
+    // The write token may read as well.
+    expect((await run(t.app, ValueDocument, variables, { authorization: `bearer ${WRITE}` })).status).toBe(
+      200,
+    );
+    // The read token may not write.
+    const write = await run(
+      t.app,
+      DeleteValueDocument,
+      { featureName: "age", entityId: "user-1" },
+      { authorization: `Bearer ${READ}` },
+    );
+    expect(write.status).toBe(401);
+    expect((await t.service.store.getValue("age", "user-1"))?.value).toBe(31);
+  });
+
+  it("guard each operation of a multi-operation document by the one selected", async () => {
+    const t = await testApp({ auth: { writeToken: WRITE } });
+    const text =
+      'query R { groups { name } } mutation W { deleteValue(featureName: "age", entityId: "user-1") }';
+    expect((await post(t.app, { query: text, operationName: "R" })).status).toBe(200);
+    expect((await post(t.app, { query: text, operationName: "W" })).status).toBe(401);
+  });
+});
+
+describe("CSRF prevention", () => {
+  it("refuses a simple (non-preflighted) request without the CSRF header", async () => {
+    const { app } = await testApp();
+    const body = JSON.stringify({ query: '{ feature(name: "age") { name } }' });
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+    ]) {
+      const reply = await post(app, body, { "content-type": contentType });
+      expect(reply.status, contentType).toBe(403);
+    }
+    const get = await app.fetch(
+      `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
+    );
+    expect(get.status).toBe(403);
+  });
+
+  it("lets JSON requests and requests with the CSRF header through", async () => {
+    const { app } = await testApp();
+    expect((await query(app, "{ groups { name } }")).status).toBe(200);
+    const get = await app.fetch(
+      `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
+      {
+        headers: { "x-graphql-yoga-csrf": "1" },
+      },
+    );
+    expect(get.status).toBe(200);
+  });
+});
+
+describe("CORS", () => {
+  const preflight = (origin: string) =>
+    new Request("http://localhost/graphql", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, authorization",
+      },
+    });
+
+  it("sends no CORS headers when no origin is configured", async () => {
+    const { app } = await testApp();
+    const response = await app.fetch(preflight("https://evil.example"));
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    const reply = await query(app, "{ groups { name } }", undefined, { origin: "https://evil.example" });
+    expect(reply.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("allows the configured origins only, never with credentials", async () => {
+    const { app } = await testApp({ corsOrigins: ["https://dash.example", "https://explorer.example"] });
+    const allowed = await app.fetch(preflight("https://dash.example"));
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://dash.example");
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+    const other = await app.fetch(preflight("https://evil.example"));
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const reply = await query(app, "{ groups { name } }", undefined, { origin: "https://explorer.example" });
+    expect(reply.headers.get("access-control-allow-origin")).toBe("https://explorer.example");
+    expect(reply.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  it("treats * as any origin, still without credentials", async () => {
+    const { app } = await testApp({ corsOrigins: ["*"] });
+    const response = await app.fetch(preflight("https://anywhere.example"));
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://anywhere.example");
+    expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+});
