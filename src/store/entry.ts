@@ -17,7 +17,10 @@ export interface EntryKey {
   readonly entityId: string;
 }
 
-/** One entry to append; the backend assigns its version. */
+/**
+ * One entry to append; the backend assigns its version. A deletion marker (payload `null`) is
+ * conditional: it is written only when the key's current entry is a live value.
+ */
 export interface EntryWrite extends EntryKey {
   readonly payload: string | null;
   readonly eventTimeMs: number;

@@ -95,6 +95,11 @@ export abstract class FeatureStore {
   /**
    * Appends entries atomically (all or none), assigning each the next version of its key;
    * returns the versions in input order. A key may occur more than once.
+   *
+   * A deletion marker (payload `null`) is appended only when the key's current entry, at that
+   * moment inside the same atomic step, is a live value; otherwise nothing is written for it and
+   * its version is 0. So two concurrent deletions of one value write one marker, and only one of
+   * them reports that it deleted something.
    */
   protected abstract appendEntries(writes: readonly EntryWrite[]): Promise<number[]>;
   /**
@@ -296,9 +301,12 @@ export abstract class FeatureStore {
     checkEntityId(entityId);
     const [current] = await this.call(() => this.readCurrent([entityId], [featureName]));
     if (!current || current.payload === null) return false;
+    // The marker must supersede the value it deletes, even one written with a later event time.
     const eventTimeMs = Math.max(Date.now(), current.eventTimeMs);
-    await this.call(() => this.appendEntries([{ featureName, entityId, payload: null, eventTimeMs }]));
-    return true;
+    const [version] = await this.call(() =>
+      this.appendEntries([{ featureName, entityId, payload: null, eventTimeMs }]),
+    );
+    return version !== 0;
   }
 
   // ---- reads --------------------------------------------------------------------------------

@@ -467,6 +467,14 @@ export function describeConformance(harness: BackendHarness): void {
     });
 
     describe("atomicity and concurrency", () => {
+      it("lets only one of several concurrent deletions delete the value", async () => {
+        await store.registerFeature(num("gone"));
+        await store.setValue("gone", "u1", 1);
+        const results = await Promise.all([1, 2, 3, 4].map(() => store.deleteValue("gone", "u1")));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.setValue("gone", "u1", 2)).version).toBe(3);
+      });
+
       it("gives thousands of concurrent writers on one key versions 1..n exactly", async () => {
         await store.registerFeature(num("hot"));
         const n = 2000;

@@ -69,6 +69,7 @@ export class InMemoryFeatureStore extends FeatureStore {
           key = { entries: [], current: undefined };
           features.set(write.featureName, key);
         }
+        if (write.payload === null && (key.current === undefined || key.current.payload === null)) return 0;
         const entry: StoredEntry = {
           version: key.entries.length + 1,
           eventTimeMs: write.eventTimeMs,

@@ -141,6 +141,7 @@ export class SQLiteFeatureStore extends FeatureStore {
         .transaction(() =>
           writes.map((w) => {
             const row = sql.currentRow.get(w.entityId, w.featureName) as CurrentRow | undefined;
+            if (w.payload === null && (row === undefined || row.payload === null)) return 0;
             const entry: StoredEntry = {
               version: (row?.last_version ?? 0) + 1,
               eventTimeMs: w.eventTimeMs,
