@@ -1,5 +1,5 @@
-import { checkName, normalizeGroup } from "./core/definition.js";
-import { GroupNotFoundError, ValidationError } from "./core/errors.js";
+import { checkEntityId, checkName, normalizeGroup, sameGroup } from "./core/definition.js";
+import { ConflictError, GroupNotFoundError, ValidationError } from "./core/errors.js";
 import type { FeatureGroup, FeatureValue, FeatureVector, StoredGroup, ValueWrite } from "./core/models.js";
 import type { FeatureTransform } from "./core/transform.js";
 import { InMemoryFeatureStore } from "./store/memory/memory-store.js";
@@ -42,11 +42,17 @@ export class FeatureService {
   }
 
   /**
-   * Registers a group and all its features. Every definition is checked first, so a group with
-   * one bad or conflicting feature registers nothing. Registering an identical group again is a no-op.
+   * Registers a group and all its features. The group and every definition are checked first, so
+   * a group that conflicts, or has one bad or conflicting feature, registers nothing. Registering an identical group again is a no-op.
    */
   async registerGroup(group: FeatureGroup): Promise<StoredGroup> {
     const { stored, features } = normalizeGroup(group);
+    const known = await this.store.getGroup(stored.name);
+    if (known && !sameGroup(known, stored)) {
+      throw new ConflictError(`feature group "${stored.name}" is already registered with different content`, {
+        groupName: stored.name,
+      });
+    }
     for (const def of features) await this.store.checkRegistrable(def);
     for (const def of features) await this.store.registerFeature(def);
     return this.store.saveGroup(stored);
@@ -63,6 +69,7 @@ export class FeatureService {
     options: { eventTime?: Date } = {},
   ): Promise<FeatureValue[]> {
     checkRecord(features);
+    checkEntityId(entityId);
     return this.store.setValues(
       Object.entries(features).map(([featureName, value]) => ({
         featureName,

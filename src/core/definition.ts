@@ -1,7 +1,14 @@
 import { decodeValue, encodeValue } from "./codec.js";
 import { FEATURE_TYPES, FeatureType, VALUE_TYPES, ValueType } from "./enums.js";
 import { ValidationError } from "./errors.js";
-import type { FeatureDefinition, FeatureGroup, NormalizedDefinition, StoredGroup } from "./models.js";
+import type {
+  FeatureData,
+  FeatureDefinition,
+  FeatureGroup,
+  NormalizedDefinition,
+  StoredGroup,
+} from "./models.js";
+import { setOwn } from "./own-property.js";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 const MAX_ENTITY_ID_LENGTH = 512;
@@ -15,14 +22,21 @@ const ALLOWED_VALUE_TYPES: Partial<Record<FeatureType, readonly ValueType[]>> = 
 };
 
 /**
- * Checks a feature or group name.
- * @throws ValidationError when it is not 1-128 characters of letters, digits, `_ . - :`
- * starting with a letter or `_`.
+ * True when `name` can be a feature or group name: 1-128 letters, digits, `_ . - :`, starting
+ * with a letter or `_`, and not `__proto__` (which a plain object would take for its prototype).
+ */
+export function isValidName(name: unknown): name is string {
+  return typeof name === "string" && NAME_PATTERN.test(name) && name !== "__proto__";
+}
+
+/**
+ * Checks a feature or group name (see {@link isValidName}).
+ * @throws ValidationError when it is not valid.
  */
 export function checkName(name: unknown, what = "feature"): string {
-  if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+  if (!isValidName(name)) {
     throw new ValidationError(
-      `invalid ${what} name ${JSON.stringify(name)}: use 1-128 letters, digits, "_", ".", "-" or ":", starting with a letter or "_"`,
+      `invalid ${what} name ${JSON.stringify(name)}: use 1-128 letters, digits, "_", ".", "-" or ":", starting with a letter or "_" (not "__proto__")`,
       { name: String(name) },
     );
   }
@@ -125,9 +139,23 @@ export function normalizeDefinition(input: FeatureDefinition): Omit<NormalizedDe
   };
 }
 
-/** True when two normalized definitions are the same in every field. */
+/**
+ * True when two normalized definitions are the same in every field. Defaults are compared by
+ * content: a DICT default with its keys in another order is the same default.
+ */
 export function sameDefinition(a: NormalizedDefinition, b: NormalizedDefinition): boolean {
-  return encodeDefinition(a) === encodeDefinition(b);
+  return (
+    encodeDefinition({ ...a, defaultValue: sortedKeys(a.defaultValue) }) ===
+    encodeDefinition({ ...b, defaultValue: sortedKeys(b.defaultValue) })
+  );
+}
+
+function sortedKeys(value: FeatureData | null): FeatureData | null {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => sortedKeys(v) as FeatureData);
+  const out: Record<string, FeatureData | null> = {};
+  for (const key of Object.keys(value).sort()) setOwn(out, key, sortedKeys(value[key] ?? null));
+  return out;
 }
 
 /** The text a backend stores for a definition (fixed field order; the default encoded by the codec). */
@@ -148,7 +176,7 @@ export function encodeDefinition(def: NormalizedDefinition): string {
 export function decodeDefinition(text: string): NormalizedDefinition {
   const [name, featureType, valueType, defaultValue, tags, ttlSeconds, description, dimension] =
     JSON.parse(text);
-  return {
+  return deepFreeze({
     name,
     featureType,
     valueType,
@@ -157,7 +185,7 @@ export function decodeDefinition(text: string): NormalizedDefinition {
     ttlSeconds,
     description,
     dimension,
-  };
+  });
 }
 
 /** True when two stored groups are the same in every field. */
@@ -173,7 +201,31 @@ export function encodeGroup(group: StoredGroup): string {
 /** Reads back what {@link encodeGroup} wrote. */
 export function decodeGroup(text: string): StoredGroup {
   const [name, featureNames, description, tags] = JSON.parse(text);
-  return { name, featureNames, description, tags };
+  return deepFreeze({ name, featureNames, description, tags });
+}
+
+/**
+ * Validates a stored group (features by name) and returns it normalized and frozen.
+ * @throws ValidationError when it is malformed or names a feature twice.
+ */
+export function normalizeStoredGroup(group: StoredGroup): StoredGroup {
+  if (group === null || typeof group !== "object")
+    throw new ValidationError("a feature group must be an object");
+  const name = checkName(group.name, "group");
+  if (!Array.isArray(group.featureNames) || group.featureNames.length === 0) {
+    throw new ValidationError(`group "${name}" needs at least one feature`, { groupName: name });
+  }
+  const featureNames = group.featureNames.map((n) => checkName(n));
+  const duplicate = featureNames.find((n, i) => featureNames.indexOf(n) !== i);
+  if (duplicate) {
+    throw new ValidationError(`group "${name}" lists feature "${duplicate}" twice`, { groupName: name });
+  }
+  return deepFreeze({
+    name,
+    featureNames,
+    description: checkDescription(group.description, name),
+    tags: checkTags(group.tags, name),
+  });
 }
 
 /**
@@ -183,21 +235,23 @@ export function decodeGroup(text: string): StoredGroup {
 export function normalizeGroup(group: FeatureGroup): { stored: StoredGroup; features: FeatureDefinition[] } {
   if (group === null || typeof group !== "object")
     throw new ValidationError("a feature group must be an object");
-  const name = checkName(group.name, "group");
-  if (!Array.isArray(group.features) || group.features.length === 0) {
-    throw new ValidationError(`group "${name}" needs at least one feature`, { groupName: name });
+  if (!Array.isArray(group.features)) {
+    throw new ValidationError(`group ${JSON.stringify(group.name)} needs a list of features`);
   }
-  const featureNames = group.features.map((f) => checkName(f?.name));
-  const duplicate = featureNames.find((n, i) => featureNames.indexOf(n) !== i);
-  if (duplicate)
-    throw new ValidationError(`group "${name}" lists feature "${duplicate}" twice`, { groupName: name });
-  return {
-    stored: {
-      name,
-      featureNames,
-      description: checkDescription(group.description, name),
-      tags: checkTags(group.tags, name),
-    },
-    features: group.features,
-  };
+  const stored = normalizeStoredGroup({
+    name: group.name,
+    featureNames: group.features.map((f) => f?.name),
+    description: group.description ?? null,
+    tags: group.tags ?? [],
+  });
+  return { stored, features: group.features };
+}
+
+/** Freezes a value and everything reachable from it; definitions and groups are shared from caches. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }

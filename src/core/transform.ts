@@ -1,4 +1,5 @@
 import type { FeatureData, FeatureVector } from "./models.js";
+import { setOwn } from "./own-property.js";
 
 /** Turns one feature's served value into the value a model wants; sees the whole vector. */
 export type TransformFn = (value: FeatureData | null, vector: FeatureVector) => FeatureData | null;
@@ -41,7 +42,7 @@ export class FeatureTransform {
       let value = entry.value;
       for (const fn of fns) value = fn(value, source);
       entry.value = value;
-      out.values[entry.featureName] = value;
+      setOwn(out.values, entry.featureName, value);
     }
     return out;
   }

@@ -26,7 +26,13 @@ const OPENERS: Record<string, Opener> = {
     if (synchronous !== undefined && synchronous !== "FULL" && synchronous !== "NORMAL") {
       throw new ConfigurationError(`sqlite synchronous must be FULL or NORMAL, not ${synchronous}`);
     }
-    return new SQLiteFeatureStore(decodeURIComponent(rest), { ...options, synchronous });
+    let path: string;
+    try {
+      path = decodeURIComponent(rest);
+    } catch {
+      throw new ConfigurationError("sqlite URL path is not valid percent-encoding (write % as %25)");
+    }
+    return new SQLiteFeatureStore(path, { ...options, synchronous });
   },
   postgres: PostgresFeatureStore.fromUrl,
   postgresql: PostgresFeatureStore.fromUrl,
@@ -57,13 +63,15 @@ export function storeSchemes(): string[] {
 export async function openStore(url: string, options: StoreOptions = {}): Promise<FeatureStore> {
   const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
   const scheme = match?.[1]?.toLowerCase();
-  const opener = scheme === undefined ? undefined : OPENERS[scheme];
+  const opener = scheme !== undefined && Object.hasOwn(OPENERS, scheme) ? OPENERS[scheme] : undefined;
   if (!opener) {
+    // Only the scheme is repeated: the rest of a URL may hold a password.
+    const shown = scheme === undefined ? "a URL without a scheme" : `the scheme ${scheme}://`;
     throw new ConfigurationError(
-      `unsupported store URL ${JSON.stringify(url)}: use one of ${storeSchemes()
+      `unsupported store URL (${shown}): use one of ${storeSchemes()
         .map((s) => `${s}://`)
         .join(", ")}`,
-      { url },
+      { scheme: scheme ?? null },
     );
   }
   const store = await opener(url, options);

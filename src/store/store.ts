@@ -2,8 +2,10 @@ import { Mutex } from "async-mutex";
 import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
 import {
   checkEntityId,
-  checkName,
+  deepFreeze,
+  isValidName,
   normalizeDefinition,
+  normalizeStoredGroup,
   sameDefinition,
   sameGroup,
 } from "../core/definition.js";
@@ -24,6 +26,7 @@ import type {
   ValueWrite,
   VectorEntry,
 } from "../core/models.js";
+import { setOwn } from "../core/own-property.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
 
 /** Options every store takes. */
@@ -34,6 +37,11 @@ export interface StoreOptions {
    * limit off (the default of the in-process memory and SQLite stores).
    */
   operationTimeoutMs?: number;
+  /**
+   * How far in the future an event time may lie, in milliseconds (default 5 minutes). A value
+   * dated later would stay "current" over every ordinary write until its time came.
+   */
+  maxFutureSkewMs?: number;
 }
 
 /** Options of {@link FeatureStore.getValue}: at most one of them. */
@@ -71,11 +79,15 @@ export abstract class FeatureStore {
   private opening: Promise<void> | undefined;
   private ready = false;
   private closed = false;
+  /** Names looked up and not found, with when to look again: stops repeated backend lookups. */
+  private readonly unknownNames = new Map<string, number>();
   /** See {@link StoreOptions.operationTimeoutMs}. */
   protected readonly operationTimeoutMs: number;
+  private readonly maxFutureSkewMs: number;
 
   constructor(options: StoreOptions = {}) {
     this.operationTimeoutMs = options.operationTimeoutMs ?? 5000;
+    this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
   }
 
   // ---- backend primitives -------------------------------------------------------------------
@@ -128,7 +140,9 @@ export abstract class FeatureStore {
       await this.connect();
       for (const def of await this.loadDefinitions()) this.definitions.set(def.name, def);
       this.ready = true;
-    }).catch((err: unknown) => {
+    }).catch(async (err: unknown) => {
+      // Release whatever connect() got before the failure, or each retry would leak a connection.
+      await this.disconnect().catch(() => undefined);
       this.opening = undefined;
       throw err;
     });
@@ -140,13 +154,10 @@ export abstract class FeatureStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const wasOpening = this.opening;
     this.ready = false;
-    if (wasOpening) {
-      await wasOpening.catch(() => undefined);
-      await this.writeMutex.waitForUnlock();
-      await this.disconnect();
-    }
+    await this.opening?.catch(() => undefined);
+    await this.writeMutex.waitForUnlock();
+    await this.disconnect();
   }
 
   /** Whether the backend answers now. Never throws. */
@@ -205,11 +216,12 @@ export abstract class FeatureStore {
 
   /**
    * Stores a group (its features must be registered). Saving an identical group is a no-op.
+   * @throws ValidationError for a malformed group.
    * @throws FeatureNotFoundError for a feature that is not registered.
    * @throws ConflictError when another group already has the name.
    */
-  async saveGroup(group: StoredGroup): Promise<StoredGroup> {
-    checkName(group.name, "group");
+  async saveGroup(input: StoredGroup): Promise<StoredGroup> {
+    const group = normalizeStoredGroup(input);
     const defs = await this.findDefinitions(group.featureNames);
     const missing = group.featureNames.find((_, i) => defs[i] === undefined);
     if (missing !== undefined) throw new FeatureNotFoundError(missing);
@@ -276,6 +288,12 @@ export abstract class FeatureStore {
       const entityId = checkEntityId(write.entityId);
       const value = checkValue(def, write.value, entityId);
       const eventTimeMs = write.eventTime === undefined ? now : checkEventTime(write.eventTime);
+      if (eventTimeMs > now + this.maxFutureSkewMs) {
+        throw new ValidationError(
+          `eventTime ${new Date(eventTimeMs).toISOString()} is more than ${this.maxFutureSkewMs} ms in the future`,
+          { featureName: def.name, entityId },
+        );
+      }
       values.push(value);
       entries.push({ featureName: def.name, entityId, payload: encodeValue(value), eventTimeMs });
     }
@@ -418,7 +436,7 @@ export abstract class FeatureStore {
                   registered: true,
                 };
         }
-        values[featureName] = entry.value;
+        setOwn(values, featureName, entry.value);
         entries.push(entry);
       }
       vectors.push({ entityId: entityIds[e] as string, values, entries });
@@ -429,8 +447,9 @@ export abstract class FeatureStore {
   // ---- shared machinery for backends --------------------------------------------------------
 
   /**
-   * Runs `fn` while holding this store's write lock, so in-process writers never interleave.
-   * Backends whose writes are not atomic by themselves (memory, SQLite) wrap their appends in it.
+   * Runs `fn` while holding this store's write lock (async-mutex), so in-process writers never
+   * interleave. Memory and SQLite wrap their appends in it: their bodies are synchronous today,
+   * so the lock only costs a microtask, and it keeps them safe the day one of them awaits.
    */
   protected exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     return this.writeMutex.runExclusive(fn);
@@ -467,7 +486,7 @@ export abstract class FeatureStore {
           () =>
             reject(
               new BackendUnavailableError(
-                `${this.backend} backend did not answer within ${this.operationTimeoutMs} ms`,
+                `${this.backend} backend did not answer within ${this.operationTimeoutMs} ms (a write may still complete)`,
                 {
                   backend: this.backend,
                 },
@@ -486,13 +505,25 @@ export abstract class FeatureStore {
     }
   }
 
-  /** Definitions for the names, in order (`undefined` where unregistered); reloads on a cache miss. */
+  /**
+   * Definitions for the names, in order (`undefined` where unregistered). A cache miss asks the
+   * backend once (another process may have registered the name); a name that is still unknown is
+   * not asked about again for a second, and a name that cannot be valid is never asked about.
+   */
   private async findDefinitions(names: readonly string[]): Promise<(NormalizedDefinition | undefined)[]> {
     await this.ensureOpen();
-    const missing = names.filter((n) => !this.definitions.has(n) && typeof n === "string" && n !== "");
+    const now = Date.now();
+    const missing = names.filter(
+      (n) => !this.definitions.has(n) && isValidName(n) && (this.unknownNames.get(n) ?? 0) <= now,
+    );
     if (missing.length > 0) {
-      for (const def of await this.call(() => this.loadDefinitions(missing)))
+      const found = await this.call(() => this.loadDefinitions(missing));
+      for (const def of found) {
         this.definitions.set(def.name, def);
+        this.unknownNames.delete(def.name);
+      }
+      if (this.unknownNames.size > 10_000) this.unknownNames.clear();
+      for (const name of missing) if (!this.definitions.has(name)) this.unknownNames.set(name, now + 1000);
     }
     return names.map((name) => this.definitions.get(name));
   }
@@ -509,7 +540,7 @@ export abstract class FeatureStore {
       shaped.defaultValue === null
         ? null
         : checkValue({ ...shaped, defaultValue: null }, shaped.defaultValue);
-    return { ...shaped, defaultValue };
+    return deepFreeze({ ...shaped, defaultValue });
   }
 
   private sameOrConflict(stored: NormalizedDefinition, wanted: NormalizedDefinition): NormalizedDefinition {

@@ -126,6 +126,26 @@ export function describeConformance(harness: BackendHarness): void {
         expect(await store.listFeatures()).toHaveLength(1);
       });
 
+      it("compares defaults by content and hands out frozen definitions", async () => {
+        await store.registerFeature({
+          name: "d",
+          featureType: "CATEGORICAL",
+          valueType: "DICT",
+          defaultValue: { a: 1, b: [2] },
+        });
+        await store.registerFeature({
+          name: "d",
+          featureType: "CATEGORICAL",
+          valueType: "DICT",
+          defaultValue: { b: [2], a: 1 },
+        });
+        const def = await store.getDefinition("d");
+        if (!def) throw new Error("definition d is missing");
+        expect(Object.isFrozen(def)).toBe(true);
+        expect(() => (def.defaultValue as { b: number[] }).b.push(3)).toThrow(TypeError);
+        expect((await store.getVector("u", ["d"])).values.d).toEqual({ a: 1, b: [2] });
+      });
+
       it("rejects malformed definitions and registers nothing", async () => {
         const bad: unknown[] = [
           num("has space"),
@@ -138,6 +158,7 @@ export function describeConformance(harness: BackendHarness): void {
           num("a", { defaultValue: "zero" }),
           num("a", { ttlSeconds: -1 }),
           num("a", { dimension: 3 }),
+          num("__proto__"),
           { name: "a", featureType: "NUMERIC", valueType: "INT", tags: "web" },
           null,
         ];
@@ -188,6 +209,17 @@ export function describeConformance(harness: BackendHarness): void {
           "VALIDATION_FAILED",
         );
         expect((await store.history("score", "u1")).map((v) => v.version)).toEqual([1]);
+      });
+
+      it("refuses event times too far in the future", async () => {
+        await store.registerFeature(num("score"));
+        const soon = new Date(Date.now() + 60_000);
+        expect((await store.setValue("score", "u1", 1, { eventTime: soon })).timestamp).toEqual(soon);
+        const far = new Date(Date.now() + 3_600_000);
+        expect(await errorCode(store.setValue("score", "u1", 2, { eventTime: far }))).toBe(
+          "VALIDATION_FAILED",
+        );
+        expect((await store.history("score", "u1")).map((h) => h.value)).toEqual([1]);
       });
 
       it("checks every value type", async () => {
@@ -379,6 +411,13 @@ export function describeConformance(harness: BackendHarness): void {
         expect(Object.keys(vector.values)).toEqual(["a", "b", "tags", "ghost"]);
       });
 
+      it("keeps a requested name like __proto__ an own key of the values", async () => {
+        const vector = await store.getVector("u1", ["__proto__", "a"]);
+        expect(Object.getPrototypeOf(vector.values)).toBe(Object.prototype);
+        expect(Object.keys(vector.values)).toEqual(["__proto__", "a"]);
+        expect(vector.entries[0]).toMatchObject({ value: null, registered: false });
+      });
+
       it("hands out a fresh copy of a default every time", async () => {
         const first = await store.getVector("u1", ["tags"]);
         (first.values.tags as { seen: string[] }).seen.push("mutated");
@@ -446,10 +485,20 @@ export function describeConformance(harness: BackendHarness): void {
         expect((await store.getVector("u1", ["fresh"])).values.fresh).toBe(8);
       });
 
+      it("keeps a value live at exactly ttlSeconds of age and expires it just after", async () => {
+        await store.registerFeature(num("fresh", { ttlSeconds: 60 }));
+        const t = Date.now() - 3_600_000;
+        await store.setValue("fresh", "u1", 7, { eventTime: new Date(t) });
+        expect((await store.getValue("fresh", "u1", { asOf: new Date(t + 60_000) }))?.value).toBe(7);
+        expect(await store.getValue("fresh", "u1", { asOf: new Date(t + 60_001) })).toBeNull();
+      });
+
       it("deletes the current value but keeps history and time travel", async () => {
         await store.registerFeature(num("score", { defaultValue: 0 }));
-        await store.setValue("score", "u1", 1, { eventTime: at("2026-01-01T00:00:00Z") });
-        await store.setValue("score", "u1", 2, { eventTime: at("2026-01-02T00:00:00Z") });
+        const day = 86_400_000;
+        const t0 = Date.now() - 3 * day;
+        await store.setValue("score", "u1", 1, { eventTime: new Date(t0) });
+        await store.setValue("score", "u1", 2, { eventTime: new Date(t0 + day) });
         expect(await store.deleteValue("score", "u1")).toBe(true);
         expect(await store.deleteValue("score", "u1")).toBe(false);
         expect(await store.deleteValue("score", "never")).toBe(false);
@@ -458,7 +507,8 @@ export function describeConformance(harness: BackendHarness): void {
           value: 0,
           usedDefault: true,
         });
-        expect((await store.getValue("score", "u1", { asOf: at("2026-01-02T12:00:00Z") }))?.value).toBe(2);
+        expect((await store.getValue("score", "u1", { asOf: new Date(t0 + 1.5 * day) }))?.value).toBe(2);
+        expect(await store.getValue("score", "u1", { asOf: new Date(Date.now() + 1000) })).toBeNull();
         expect((await store.history("score", "u1")).map((h) => h.value)).toEqual([1, 2]);
         expect((await store.setValue("score", "u1", 3)).version).toBe(4);
         expect((await store.getValue("score", "u1"))?.value).toBe(3);
@@ -530,6 +580,17 @@ export function describeConformance(harness: BackendHarness): void {
         expect(vector.values).toEqual({ age: 31, country: "FR", premium: false });
         expect(await errorCode(service.getGroupFeatures("u1", "nope"))).toBe("GROUP_NOT_FOUND");
         expect(await errorCode(service.registerGroup({ ...group, description: "changed" }))).toBe("CONFLICT");
+        const grown = { ...group, features: [...group.features, num("new_feature")] };
+        expect(await errorCode(service.registerGroup(grown))).toBe("CONFLICT");
+        expect((await store.listFeatures()).map((f) => f.name)).not.toContain("new_feature");
+        expect(
+          await errorCode(store.saveGroup({ name: "empty", featureNames: [], description: null, tags: [] })),
+        ).toBe("VALIDATION_FAILED");
+        expect(
+          await errorCode(
+            store.saveGroup({ name: "ghosts", featureNames: ["ghost"], description: null, tags: [] }),
+          ),
+        ).toBe("FEATURE_NOT_FOUND");
       });
 
       it("registers nothing of a group with one conflicting or invalid feature", async () => {
@@ -551,6 +612,10 @@ export function describeConformance(harness: BackendHarness): void {
         await service.registerGroup(group);
         expect(await errorCode(service.ingest({ age: 30, country: 7 }, "u1"))).toBe("VALIDATION_FAILED");
         expect(await errorCode(service.ingest({ age: 30, ghost: 1 }, "u1"))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(service.ingest({}, ""))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(service.ingest([1] as unknown as Record<string, unknown>, "u1"))).toBe(
+          "VALIDATION_FAILED",
+        );
         expect(await store.getValue("age", "u1")).toBeNull();
         const when = at("2026-03-01T00:00:00Z");
         const written = await service.ingest({ age: 30, premium: true }, "u1", { eventTime: when });

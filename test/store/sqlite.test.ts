@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import Database from "better-sqlite3";
@@ -48,10 +48,13 @@ describe("sqlite store", () => {
     const b = await openStore(`sqlite://${rel}`);
     expect((b as SQLiteFeatureStore).path).toBe(rel);
     await b.close();
+    await expect(openStore("mysql://admin:s3cret@localhost/x")).rejects.toThrow(
+      /mysql:\/\/.*use one of memory:\/\/, sqlite:\/\//,
+    );
+    await expect(openStore("mysql://admin:s3cret@localhost/x")).rejects.not.toThrow(/s3cret/);
     expect(await errorCode(openStore("mysql://localhost/x"))).toBe("INVALID_CONFIG");
-    await openStore("mysql://localhost/x").catch((err: Error) => {
-      expect(err.message).toMatch(/memory:\/\/.*sqlite:\/\//);
-    });
+    expect(await errorCode(openStore("constructor://x"))).toBe("INVALID_CONFIG");
+    expect(await errorCode(openStore("sqlite://data/100%.db"))).toBe("INVALID_CONFIG");
     expect(await errorCode(openStore("features.db"))).toBe("INVALID_CONFIG");
     expect(await errorCode(openStore("sqlite://x.db?synchronous=OFF"))).toBe("INVALID_CONFIG");
   });
@@ -87,17 +90,57 @@ describe("sqlite store", () => {
     await store.close();
   });
 
-  it("gives two processes writing one file versions 1..n with no gap or repeat", async () => {
+  it("gives two processes writing one file at once versions 1..n with no gap or repeat", async () => {
     const url = `sqlite://${nextFile()}`;
-    const writers = [startWriter(url, "a", 300), startWriter(url, "b", 300)];
-    const codes = await Promise.all(writers.map((w) => w.exited));
-    expect(codes).toEqual([0, 0]);
-    const versions = writers.flatMap((w) => w.acks.map(([v]) => v)).sort((x, y) => x - y);
-    expect(versions).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    const writers = [startWriter(url, "a", 0), startWriter(url, "b", 0)];
+    // Both must have written a good number while the other was running too.
+    await Promise.all(writers.map((w) => w.acked(300)));
+    for (const w of writers) w.child.kill("SIGKILL");
+    await Promise.all(writers.map((w) => w.exited));
+    const [a, b] = writers.map((w) => w.acks.map(([v]) => v)) as [number[], number[]];
+    // The writers overlapped: each wrote versions lying between two versions of the other.
+    const interleaved = (x: number[], y: number[]) => x.some((v) => v > Math.min(...y) && v < Math.max(...y));
+    expect(interleaved(a, b) && interleaved(b, a)).toBe(true);
     const store = await openStore(url);
-    expect((await store.history("counter", "shared")).map((h) => h.version)).toEqual(versions);
+    const history = await store.history("counter", "shared");
+    expect(history.map((h) => h.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+    const byVersion = new Map(history.map((h) => [h.version, h.value]));
+    expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
+    for (const w of writers)
+      for (const [version, value] of w.acks) expect(byVersion.get(version)).toBe(value);
     await store.close();
   }, 60_000);
+
+  it("refuses a file written by a newer schema version", async () => {
+    const path = nextFile();
+    await (await openStore(`sqlite://${path}`)).close();
+    const db = new Database(path);
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(await errorCode(openStore(`sqlite://${path}`))).toBe("INVALID_CONFIG");
+  });
+
+  it("releases the database when opening fails, however often it is retried", async () => {
+    const path = nextFile();
+    await (await openStore(`sqlite://${path}`)).close();
+    const db = new Database(path);
+    db.prepare("INSERT INTO definitions (name, body) VALUES ('broken', 'not json')").run();
+    db.close();
+    const openHandles = () =>
+      readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(path);
+        } catch {
+          return false;
+        }
+      }).length;
+    const store = new SQLiteFeatureStore(path);
+    for (let i = 0; i < 3; i++) expect(await errorCode(store.open())).toBe("BACKEND_UNAVAILABLE");
+    expect(openHandles()).toBe(0);
+    expect((await store.health()).ok).toBe(false);
+    expect(openHandles()).toBe(0);
+    await store.close();
+  });
 
   it("loses no acknowledged write when the writer is killed with SIGKILL", async () => {
     const url = `sqlite://${nextFile()}`;

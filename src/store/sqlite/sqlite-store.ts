@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { decodeDefinition, decodeGroup, encodeDefinition, encodeGroup } from "../../core/definition.js";
+import { ConfigurationError } from "../../core/errors.js";
 import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
 import { FeatureStore, type StoreOptions } from "../store.js";
@@ -78,16 +79,28 @@ export class SQLiteFeatureStore extends FeatureStore {
   }
 
   protected override async connect(): Promise<void> {
+    await this.disconnect();
     if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
     const db = new Database(this.path, { timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      db.pragma("journal_mode = WAL");
+      const mode = db.pragma("journal_mode = WAL", { simple: true });
+      if (mode !== "wal" && this.path !== ":memory:") {
+        throw new ConfigurationError(`SQLite could not put ${this.path} in WAL mode (it is in ${mode} mode)`);
+      }
       db.pragma(`synchronous = ${this.options.synchronous ?? "FULL"}`);
       db.transaction(() => {
         db.exec(SCHEMA);
         db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(
           String(SCHEMA_VERSION),
         );
+        const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {
+          value: string;
+        };
+        if (Number(row.value) > SCHEMA_VERSION) {
+          throw new ConfigurationError(
+            `${this.path} has schema version ${row.value}; this version of the store understands up to ${SCHEMA_VERSION}`,
+          );
+        }
       }).immediate();
       this.statements = prepare(db);
       this.db = db;
@@ -100,6 +113,7 @@ export class SQLiteFeatureStore extends FeatureStore {
   protected override async disconnect(): Promise<void> {
     this.db?.close();
     this.db = undefined;
+    this.statements = undefined;
   }
 
   protected override async ping(): Promise<void> {
