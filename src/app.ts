@@ -10,6 +10,7 @@ import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
 import { maskError, useClientErrorStatus } from "./graphql/errors.js";
 import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
 import { useSchemaExposure } from "./graphql/exposure.js";
+import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
 import { useHealthEndpoint } from "./graphql/health.js";
 import { type ApiLimits, aliasLimitRule, resolveLimits, useBodyLimit } from "./graphql/limits.js";
 import { schema } from "./graphql/schema/index.js";
@@ -114,6 +115,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     fieldSuggestions: options.fieldSuggestions ?? true,
   });
   if (exposure) plugins.push(exposure);
+  if (options.graphiql !== false) plugins.push(useGraphiQLAssets());
 
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -125,6 +127,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
       options.graphiql === false
         ? false
         : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError, isDev: false },
     logging: yogaLogger(),
     cors: corsPolicy(options.corsOrigins ?? []),
