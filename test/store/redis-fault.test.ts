@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { BackendUnavailableError, openStore, RedisFeatureStore } from "../../src/index.js";
+import { BackendUnavailableError, logger, openStore, RedisFeatureStore } from "../../src/index.js";
 import { errorCode } from "./conformance.js";
 
 /**
@@ -24,17 +24,22 @@ async function freePort(): Promise<number> {
   return free;
 }
 
-async function startServer(): Promise<void> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-  args.push("--appendonly", "yes", "--appendfsync", "always", "--logfile", join(dir, "redis.log"));
-  const child = spawn("redis-server", args, { stdio: "ignore" });
-  server = child;
-  const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+/** Starts a redis-server with `args` on `serverPort` and waits until it answers PING. */
+async function launch(serverPort: number, args: string[], log: string): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(serverPort), "--bind", "127.0.0.1", ...args], {
+    stdio: "ignore",
+  });
+  const probe = new Redis({
+    port: serverPort,
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 0,
+  });
   probe.on("error", () => undefined);
   try {
     await vi.waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(readFileSync(join(dir, "redis.log"), "utf8"));
+        if (child.exitCode !== null) throw new Error(readFileSync(log, "utf8"));
         if (probe.status === "wait") await probe.connect();
         expect(await probe.ping()).toBe("PONG");
       },
@@ -43,6 +48,24 @@ async function startServer(): Promise<void> {
   } finally {
     probe.disconnect();
   }
+  return child;
+}
+
+async function startServer(): Promise<void> {
+  const log = join(dir, "redis.log");
+  const args = [
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+    "--logfile",
+    log,
+  ];
+  server = await launch(port, args, log);
 }
 
 async function killServer(): Promise<void> {
@@ -160,5 +183,37 @@ describe("redis store faults", () => {
     expect((await store.history("n", "b")).map((h) => h.value)).toEqual([3]);
     await admin.quit();
     await store.close();
+  });
+  it("opens a durable server without a warning, and one that refuses CONFIG unchecked", async () => {
+    const persistence = (calls: unknown[][]) =>
+      calls.filter(([, message]) => String(message).includes("persistence"));
+    const warn = vi.spyOn(logger, "warn");
+    const info = vi.spyOn(logger, "info");
+    const refusingPort = await freePort();
+    const log = join(dir, "refusing.log");
+    // A managed-service stand-in: CONFIG renamed away, so every CONFIG command is refused.
+    const refusing = await launch(
+      refusingPort,
+      ["--save", "", "--appendonly", "no", "--rename-command", "CONFIG", "", "--logfile", log],
+      log,
+    );
+    try {
+      const durable = await openStore(url("durable"));
+      await durable.close();
+      expect(persistence(warn.mock.calls)).toEqual([]);
+
+      const store = await openStore(`redis://127.0.0.1:${refusingPort}/0?namespace=refusing`);
+      await store.registerFeature({ name: "n", featureType: "NUMERIC", valueType: "INT" });
+      expect((await store.setValue("n", "u", 1)).version).toBe(1);
+      await store.close();
+      expect(persistence(warn.mock.calls)).toEqual([]);
+      expect(info.mock.calls.some(([, message]) => /refused CONFIG GET/.test(String(message)))).toBe(true);
+    } finally {
+      warn.mockRestore();
+      info.mockRestore();
+      const exited = new Promise((resolve) => refusing.once("exit", resolve));
+      refusing.kill("SIGKILL");
+      await exited;
+    }
   });
 });

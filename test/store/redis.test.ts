@@ -1,8 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { openStore, RedisFeatureStore, type RedisStoreOptions } from "../../src/index.js";
+import {
+  type EntryWrite,
+  type FeatureStore,
+  type FeatureStoreError,
+  InMemoryFeatureStore,
+  logger,
+  openStore,
+  RedisFeatureStore,
+  type RedisStoreOptions,
+} from "../../src/index.js";
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
 import { describeConformance, errorCode } from "./conformance.js";
 import { startWriter } from "./processes.js";
@@ -96,10 +106,14 @@ function parseCommands(buffer: Buffer): { names: string[]; consumed: number } {
  * A TCP relay to Redis that records every command passing through and, while holding, keeps
  * Redis's replies from the client. A client that waits for a reply before sending more stalls
  * behind it, so what arrives while holding is exactly what the client sends in one round trip.
+ * Silenced, it plays a server that has stopped answering altogether.
  */
 class ReplyGate {
   readonly commands: string[] = [];
   private holding = false;
+  /** While silent the relay swallows traffic both ways but keeps the client's socket open. */
+  private silent = false;
+  private readonly clients = new Set<Socket>();
   private held: { socket: Socket; chunk: Buffer }[] = [];
   private readonly sockets = new Set<Socket>();
   private constructor(private readonly server: Server) {}
@@ -111,6 +125,7 @@ class ReplyGate {
         gate.sockets.add(client).add(upstream);
         let pending = Buffer.alloc(0);
         client.on("data", (chunk: Buffer) => {
+          if (gate.silent) return;
           pending = Buffer.concat([pending, chunk]);
           const { names, consumed } = parseCommands(pending);
           gate.commands.push(...names);
@@ -118,10 +133,15 @@ class ReplyGate {
           upstream.write(chunk);
         });
         upstream.on("data", (chunk: Buffer) => {
+          if (gate.silent) return;
           if (gate.holding) gate.held.push({ socket: client, chunk });
           else client.write(chunk);
         });
-        client.on("close", () => upstream.destroy());
+        gate.clients.add(client);
+        client.on("close", () => {
+          gate.clients.delete(client);
+          upstream.destroy();
+        });
         upstream.on("close", () => client.destroy());
       }),
     );
@@ -131,6 +151,16 @@ class ReplyGate {
 
   get port(): number {
     return (this.server.address() as { port: number }).port;
+  }
+
+  /** Client connections still open through the relay. */
+  get openClients(): number {
+    return this.clients.size;
+  }
+
+  /** From now on nothing passes either way: a server that has stopped answering. */
+  silence(): void {
+    this.silent = true;
   }
 
   hold(): void {
@@ -149,6 +179,44 @@ class ReplyGate {
 }
 
 const num = (name: string) => ({ name, featureType: "NUMERIC", valueType: "INT" }) as const;
+const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
+
+/** A Redis store whose backend primitives a test can call directly. */
+class OpenRedisStore extends RedisFeatureStore {
+  append(writes: readonly EntryWrite[]): Promise<number[]> {
+    return this.appendEntries(writes);
+  }
+  explain(err: unknown): FeatureStoreError {
+    return this.translateError(err);
+  }
+}
+
+/** The reference store, with the same primitive opened up. */
+class OpenMemoryStore extends InMemoryFeatureStore {
+  append(writes: readonly EntryWrite[]): Promise<number[]> {
+    return this.appendEntries(writes);
+  }
+}
+
+/** A port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The messages of the `logger.warn` calls made while `fn` ran, with their structured fields. */
+async function warnings(fn: () => Promise<void>): Promise<{ fields: unknown; message: unknown }[]> {
+  const spy = vi.spyOn(logger, "warn");
+  try {
+    await fn();
+    return spy.mock.calls.map(([fields, message]) => ({ fields, message }));
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe("redis store", () => {
   it("opens from a URL with namespace and retention, and refuses bad settings", async () => {
@@ -329,6 +397,199 @@ describe("redis store", () => {
     } finally {
       gate.release();
       await store.close();
+      await gate.close();
+    }
+  });
+  it("takes the namespace rule every network backend shares", async () => {
+    for (const namespace of ["Upper", "a-b", "a.b", "a:b", "a}b", "", "n".repeat(51)]) {
+      expect(() => new RedisFeatureStore({ namespace }), namespace).toThrow(
+        /namespace .*1-50 lowercase letters, digits or "_"/,
+      );
+    }
+    expect(new RedisFeatureStore({ namespace: "n".repeat(50) }).namespace).toBe("n".repeat(50));
+    expect(RedisFeatureStore.fromUrl(`${SERVER}?namespace=bench_${process.pid}`).namespace).toBe(
+      `bench_${process.pid}`,
+    );
+  });
+
+  it("refuses a malformed URL without repeating its password", () => {
+    const refused = (url: string) => {
+      try {
+        RedisFeatureStore.fromUrl(url);
+      } catch (err) {
+        return err as FeatureStoreError;
+      }
+      throw new Error(`accepted ${url}`);
+    };
+    const cases: [string, RegExp][] = [
+      ["http://user:s3cret@127.0.0.1:6379/0", /starts with redis:\/\/ or rediss:\/\/, not http:\/\//],
+      ["redis://user:s3cret@[::1:6379/0", /invalid redis URL: expected redis:\/\//],
+      ["redis://user:s3cret@127.0.0.1:6379/0?namespace=a&namespace=b", /"namespace" more than once/],
+    ];
+    for (const [url, message] of cases) {
+      const err = refused(url);
+      expect(err.code).toBe("INVALID_CONFIG");
+      expect(err.message).toMatch(message);
+      expect(err.message).not.toContain("s3cret");
+      expect(JSON.stringify(err.details)).not.toContain("s3cret");
+    }
+  });
+
+  it("writes a deletion marker only over a live value, in batches too", async () => {
+    const namespace = freshNamespace();
+    const store = await new OpenRedisStore({ connection: SERVER, namespace }).open();
+    const reference = await new OpenMemoryStore().open();
+    const marker = (entityId: string, d = 5): EntryWrite => ({
+      featureName: "f",
+      entityId,
+      payload: null,
+      eventTimeMs: day(d).getTime(),
+    });
+    const value = (entityId: string, d: number): EntryWrite => ({
+      featureName: "f",
+      entityId,
+      payload: String(d),
+      eventTimeMs: day(d).getTime(),
+    });
+    // A marker dated before the current value goes into the history without superseding it, so
+    // the value stays live and a later marker deletes it again.
+    const batches = [
+      [marker("a"), value("a", 1), marker("a"), marker("a"), value("b", 2)],
+      [marker("b"), marker("b"), value("a", 9), marker("a"), value("a", 3), marker("a")],
+      [marker("a", 20)],
+      [marker("a", 21)],
+      [marker("c")],
+    ];
+    const got: number[][] = [];
+    for (const batch of batches) {
+      const [mine, want] = await Promise.all([store.append(batch), reference.append(batch)]);
+      expect(mine).toEqual(want);
+      got.push(mine);
+    }
+    expect(got).toEqual([[0, 1, 2, 0, 1], [2, 0, 3, 4, 5, 6], [7], [0], [0]]);
+    // Nothing was written for a skipped marker: no version spent, no key created.
+    expect(await admin.hgetall(entityKeys(namespace, "a").sequence)).toEqual({ f: "7" });
+    expect(await admin.exists(entityKeys(namespace, "c").current, entityKeys(namespace, "c").sequence)).toBe(
+      0,
+    );
+    await Promise.all([store.close(), reference.close()]);
+  });
+
+  it("answers nothing, never an older value, when trimming removed the entry in force as of a time", async () => {
+    const store = await open(freshNamespace(), { historyRetention: 2 });
+    await store.registerFeature(num("f"));
+    for (const d of [20, 10, 5, 6]) await store.setValue("f", "u", d, { eventTime: day(d) });
+    // Versions 1 (day 20) and 2 (day 10) were trimmed; on day 12 the value of day 10 was in force.
+    expect(await store.getValue("f", "u", { asOf: day(12) })).toBeNull();
+    expect(await store.getValue("f", "u", { asOf: day(10) })).toBeNull();
+    // Before every trimmed entry, and after the current one, the answer is exact.
+    expect((await store.getValue("f", "u", { asOf: day(7) }))?.value).toBe(6);
+    expect((await store.getValue("f", "u", { asOf: day(5) }))?.value).toBe(5);
+    expect(await store.getValue("f", "u", { asOf: day(4) })).toBeNull();
+    expect((await store.getValue("f", "u", { asOf: day(25) }))?.value).toBe(20);
+    // A retained entry at least as late as the time asked for beats every trimmed one.
+    await store.setValue("f", "u", 11, { eventTime: day(11) });
+    expect((await store.getValue("f", "u", { asOf: day(11) }))?.value).toBe(11);
+    await store.close();
+  });
+
+  it("never answers a read as of a time with a value the reference store would not (property)", async () => {
+    let round = 0;
+    const write = fc.record({ day: fc.integer({ min: 0, max: 9 }), deletion: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(write, { minLength: 1, maxLength: 12 }),
+        async (retention, writes) => {
+          const store = await open(freshNamespace(), { historyRetention: retention });
+          const reference = await new InMemoryFeatureStore().open();
+          const id = `r${round++}`;
+          for (const s of [store, reference] as FeatureStore[]) await s.registerFeature(num("p"));
+          for (const [i, w] of writes.entries()) {
+            for (const s of [store, reference] as FeatureStore[]) {
+              if (w.deletion) await s.deleteValue("p", id);
+              else await s.setValue("p", id, i, { eventTime: day(w.day) });
+            }
+          }
+          const current = await reference.getValue("p", id);
+          for (let d = 0; d <= 10; d++) {
+            const got = await store.getValue("p", id, { asOf: day(d) });
+            const want = await reference.getValue("p", id, { asOf: day(d) });
+            // Exact where it can be; otherwise "unknown", reported as no value.
+            if (got !== null || (current !== null && current.timestamp <= day(d))) {
+              expect(got && [got.version, got.value]).toEqual(want && [want.version, want.value]);
+            }
+          }
+          await Promise.all([store.close(), reference.close()]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("writes a batch of 50,000 values of one entity", async () => {
+    const store = await open(freshNamespace(), { historyRetention: 100_000 });
+    await store.registerFeature(num("f"));
+    await store.registerFeature(num("g"));
+    const n = 50_000;
+    const written = await store.setValues(
+      Array.from({ length: n }, (_, i) => ({ featureName: i % 2 ? "g" : "f", entityId: "big", value: i })),
+    );
+    expect(written.map((w) => w.version)).toEqual(Array.from({ length: n }, (_, i) => Math.floor(i / 2) + 1));
+    expect((await store.getVector("big", ["f", "g"])).values).toEqual({ f: n - 2, g: n - 1 });
+    const history = await store.history("g", "big");
+    expect(history.map((h) => h.value)).toEqual(Array.from({ length: n / 2 }, (_, i) => 2 * i + 1));
+    await store.close();
+  }, 60_000);
+
+  it("calls a connection failure unreachable and a fault of its own not", async () => {
+    const port = await closedPort();
+    const down = RedisFeatureStore.fromUrl(`redis://127.0.0.1:${port}/0`, { operationTimeoutMs: 3000 });
+    await expect(down.open()).rejects.toMatchObject({
+      code: "BACKEND_UNAVAILABLE",
+      message: new RegExp(`redis at 127\\.0\\.0\\.1:${port}/0 .*is unreachable: connect ECONNREFUSED`),
+    });
+    await down.close();
+    const store = new OpenRedisStore({ connection: SERVER, namespace: freshNamespace() });
+    const fault = store.explain(new RangeError("Maximum call stack size exceeded"));
+    expect(fault.code).toBe("BACKEND_UNAVAILABLE");
+    expect(fault.message).toMatch(/RangeError: Maximum call stack size exceeded/);
+    expect(fault.message).toMatch(/not a connection problem/);
+    expect(fault.message).not.toMatch(/unreachable/);
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    expect(store.explain(reset).message).toMatch(/is unreachable: read ECONNRESET/);
+  });
+
+  it("warns once on open when the server's persistence can lose acknowledged writes", async () => {
+    // The shared test server runs without an append-only file.
+    expect(await admin.config("GET", "appendonly")).toEqual(["appendonly", "no"]);
+    let store: FeatureStore | undefined;
+    const logged = await warnings(async () => {
+      store = await open(freshNamespace());
+      await store.registerFeature(num("f"));
+      await store.setValue("f", "u", 1);
+    });
+    const durability = logged.filter(({ message }) => String(message).includes("persistence"));
+    expect(durability).toHaveLength(1);
+    expect(durability[0]?.fields).toMatchObject({ backend: "redis", appendonly: "no" });
+    expect(String(durability[0]?.message)).toMatch(/set appendonly yes and appendfsync always/);
+    await store?.close();
+  });
+
+  it("closes without waiting for a server that has stopped answering", async () => {
+    const gate = await ReplyGate.start(6379);
+    const store = await new RedisFeatureStore({
+      connection: `redis://127.0.0.1:${gate.port}/0`,
+      namespace: freshNamespace(),
+    }).open();
+    try {
+      await store.registerFeature(num("f"));
+      expect(gate.openClients).toBe(1);
+      gate.silence();
+      // QUIT gets no answer now; close() must still end, and drop the connection.
+      await store.close();
+      await vi.waitFor(() => expect(gate.openClients).toBe(0));
+    } finally {
       await gate.close();
     }
   });

@@ -1,21 +1,15 @@
 import type { ClientBase } from "pg";
 import { ConfigurationError } from "../../core/errors.js";
-
-const NAMESPACE_PATTERN = /^[a-z0-9_]{1,50}$/;
+import { checkNamespace } from "../namespace.js";
 
 /**
  * The quoted name of the PostgreSQL schema that holds a namespace's tables, `"featurestore_<namespace>"`.
- * @throws ConfigurationError unless the namespace is 1-50 lowercase letters, digits or `_` (PostgreSQL
- * truncates identifiers longer than 63 bytes, so a longer name could silently share a schema).
+ * The namespace rule ({@link checkNamespace}) keeps it a plain lowercase identifier below PostgreSQL's
+ * 63-byte limit, so two namespaces never share a schema by truncation.
+ * @throws ConfigurationError for an invalid namespace.
  */
 export function schemaFor(namespace: string): string {
-  if (typeof namespace !== "string" || !NAMESPACE_PATTERN.test(namespace)) {
-    throw new ConfigurationError(
-      `invalid postgres namespace ${JSON.stringify(namespace)}: use 1-50 lowercase letters, digits or "_"`,
-      { namespace: String(namespace) },
-    );
-  }
-  return `"featurestore_${namespace}"`;
+  return `"featurestore_${checkNamespace(namespace)}"`;
 }
 
 /**

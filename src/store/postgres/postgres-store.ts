@@ -10,6 +10,7 @@ import { logger } from "../../core/logger.js";
 import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
 import { FeatureStore, type StoreOptions } from "../store.js";
+import { parseStoreUrl } from "../store-url.js";
 import { migrateSchema, schemaFor } from "./postgres-schema.js";
 
 /** Options of {@link PostgresFeatureStore}. */
@@ -21,7 +22,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   connection: string | pg.PoolConfig;
   /**
    * Keeps this store's data apart from other stores on the same database: its tables live in the
-   * schema `featurestore_<namespace>`. 1-50 lowercase letters, digits or `_`; default `default`.
+   * schema `featurestore_<namespace>`. 1-50 lowercase letters, digits or `_` (the one rule of every
+   * network backend, `checkNamespace` in src/store/namespace.ts); default `default`.
    */
   namespace?: string;
   /** The most connections the pool opens (default 10). */
@@ -82,6 +84,10 @@ const toEntry = (row: EntryRow): StoredEntry => ({
  * `current` row of each key is upserted with `last_version = last_version + n` (the row lock
  * serializes writers of a key across processes, so versions stay gap-free), the history rows
  * take the versions below it, and the current pointer moves by the {@link supersedes} rule.
+ * A deletion marker is conditional: the upsert writes it only when the row, as locked, holds a
+ * live value, so concurrent deletions of one value write one marker. (A batch in which a key has
+ * a marker among other writes of it, which the public API never sends, runs as one transaction
+ * of several statements instead.)
  *
  * A lost connection fails only the calls using it (BACKEND_UNAVAILABLE); the pool replaces it on
  * the next call.
@@ -131,26 +137,18 @@ export class PostgresFeatureStore extends FeatureStore {
    * @throws ConfigurationError for a URL that is not `postgres(ql)://` or a bad namespace.
    */
   static fromUrl(url: string, options: PostgresUrlOptions = {}): PostgresFeatureStore {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = new URL("invalid:");
-    }
-    if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-      throw new ConfigurationError(
-        "not a PostgreSQL URL: use postgres://user@host:port/database?namespace=x",
-      );
-    }
-    const namespace = parsed.searchParams.get("namespace") ?? undefined;
-    const poolSize = parsed.searchParams.get("pool_size");
-    parsed.searchParams.delete("namespace");
-    parsed.searchParams.delete("pool_size");
+    const { url: server, params } = parseStoreUrl(url, {
+      backend: "postgres",
+      schemes: ["postgres", "postgresql"],
+      example: "postgres://user[:password]@host:5432/database?namespace=name",
+      params: ["namespace", "pool_size"],
+    });
+    const poolSize = params.pool_size;
     return new PostgresFeatureStore({
       ...options,
-      namespace: options.namespace ?? namespace,
-      poolSize: options.poolSize ?? (poolSize === null ? undefined : Number(poolSize)),
-      connection: parsed.toString(),
+      namespace: options.namespace ?? params.namespace,
+      poolSize: options.poolSize ?? (poolSize === undefined ? undefined : Number(poolSize)),
+      connection: server.toString(),
     });
   }
 
@@ -165,21 +163,7 @@ export class PostgresFeatureStore extends FeatureStore {
       );
     });
     try {
-      const client = await pool.connect();
-      // A checked-out client's connection error would otherwise be unhandled too; the failed
-      // query rejects anyway.
-      const onError = () => undefined;
-      client.on("error", onError);
-      let failure: Error | undefined;
-      try {
-        await migrateSchema(client, this.namespace);
-      } catch (err) {
-        failure = err as Error;
-        throw err;
-      } finally {
-        client.off("error", onError);
-        client.release(failure);
-      }
+      await withClient(pool, (client) => migrateSchema(client, this.namespace));
       this.pool = pool;
     } catch (err) {
       await pool.end().catch(() => undefined);
@@ -198,53 +182,59 @@ export class PostgresFeatureStore extends FeatureStore {
   }
 
   protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
-    const inserted = await this.query<{ body: string }>(this.sql.insertDefinition, [
-      def.name,
-      encodeDefinition(def),
-    ]);
-    // When the name was taken, a second statement (a fresh snapshot) sees the committed winner.
-    const rows =
-      inserted.length > 0 ? inserted : await this.query<{ body: string }>(this.sql.definition, [def.name]);
-    return decodeDefinition((rows[0] as { body: string }).body);
+    return decodeDefinition(await this.insertIfAbsent(this.sql.definitions, def.name, encodeDefinition(def)));
   }
 
   protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
     const rows = await this.query<{ body: string }>(
-      names ? this.sql.definitionsNamed : this.sql.allDefinitions,
+      names ? this.sql.definitionsNamed : this.sql.definitions.all,
       names ? [names] : [],
     );
     return rows.map((r) => decodeDefinition(r.body));
   }
 
   protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
-    const inserted = await this.query<{ body: string }>(this.sql.insertGroup, [
-      group.name,
-      encodeGroup(group),
-    ]);
-    const rows =
-      inserted.length > 0 ? inserted : await this.query<{ body: string }>(this.sql.group, [group.name]);
-    return decodeGroup((rows[0] as { body: string }).body);
+    return decodeGroup(await this.insertIfAbsent(this.sql.groups, group.name, encodeGroup(group)));
   }
 
   protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
     const rows = await this.query<{ body: string }>(
-      name === undefined ? this.sql.allGroups : this.sql.group,
+      name === undefined ? this.sql.groups.all : this.sql.groups.one,
       name === undefined ? [] : [name],
     );
     return rows.map((r) => decodeGroup(r.body));
   }
 
+  /**
+   * One statement for the batch, unless a key has a deletion marker among several writes of it:
+   * the statement decides each key once, against its row as locked, while a marker's fate depends
+   * on the writes of its key before it. Such a batch runs as one transaction of rounds, round `r`
+   * holding the `r`-th write of every key, each round seeing the rows the rounds before it left.
+   */
   protected override async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
-    const rows = await this.query<{ version: number }>(this.sql.append, [
-      writes.map((w) => w.featureName),
-      writes.map((w) => w.entityId),
-      writes.map((w) => w.eventTimeMs),
-      writes.map((w) => w.payload),
-    ]);
-    if (rows.length !== writes.length) {
-      throw new Error(`postgres append returned ${rows.length} versions for ${writes.length} writes`);
-    }
-    return rows.map((r) => r.version);
+    const pool = this.connectedPool();
+    const rounds = sequentialRounds(writes);
+    if (!rounds) return this.runAppend(pool, writes);
+    return withClient(pool, async (client) => {
+      await client.query("BEGIN");
+      try {
+        const versions = new Array<number>(writes.length);
+        for (const round of rounds) {
+          const assigned = await this.runAppend(
+            client,
+            round.map((i) => writes[i] as EntryWrite),
+          );
+          round.forEach((i, k) => {
+            versions[i] = assigned[k] as number;
+          });
+        }
+        await client.query("COMMIT");
+        return versions;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   protected override async readCurrent(
@@ -323,15 +313,102 @@ export class PostgresFeatureStore extends FeatureStore {
     return super.translateError(err);
   }
 
+  /** Runs the append statement for a batch in which no key has a deletion among other writes. */
+  private async runAppend(on: pg.Pool | pg.PoolClient, writes: readonly EntryWrite[]): Promise<number[]> {
+    const rows = await this.query<{ version: number }>(
+      this.sql.append,
+      [
+        writes.map((w) => w.featureName),
+        writes.map((w) => w.entityId),
+        writes.map((w) => w.eventTimeMs),
+        writes.map((w) => w.payload),
+      ],
+      on,
+    );
+    if (rows.length !== writes.length) {
+      throw new Error(`postgres append returned ${rows.length} versions for ${writes.length} writes`);
+    }
+    return rows.map((r) => r.version);
+  }
+
+  /**
+   * Stores `body` under `name` in the definitions or groups table unless the name is taken, and
+   * returns the body stored now: ours, or, when the name was taken, the committed winner, which a
+   * second statement (a fresh snapshot) sees.
+   */
+  private async insertIfAbsent(table: NamedTable, name: string, body: string): Promise<string> {
+    const inserted = await this.query<{ body: string }>(table.insert, [name, body]);
+    const rows = inserted.length > 0 ? inserted : await this.query<{ body: string }>(table.one, [name]);
+    return (rows[0] as { body: string }).body;
+  }
+
+  private connectedPool(): pg.Pool {
+    if (!this.pool)
+      throw new BackendUnavailableError("the postgres store is not open", { backend: this.backend });
+    return this.pool;
+  }
+
   private async query<R extends pg.QueryResultRow>(
     statement: string | pg.QueryConfig,
     values: unknown[],
+    on: pg.Pool | pg.PoolClient = this.connectedPool(),
   ): Promise<R[]> {
-    if (!this.pool)
-      throw new BackendUnavailableError("the postgres store is not open", { backend: this.backend });
     const config = typeof statement === "string" ? { text: statement, values } : { ...statement, values };
-    return (await this.pool.query<R>(config)).rows;
+    return (await on.query<R>(config)).rows;
   }
+}
+
+/**
+ * Checks out a client for `fn` and gives it back, discarding it when `fn` failed (its connection
+ * may be broken). While checked out, the client's connection errors are left to the failing query:
+ * without a listener Node would treat them as uncaught.
+ */
+async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const onError = () => undefined;
+  client.on("error", onError);
+  let failure: Error | undefined;
+  try {
+    return await fn(client);
+  } catch (err) {
+    failure = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.off("error", onError);
+    client.release(failure);
+  }
+}
+
+/**
+ * The rounds a batch must be applied in (indices into `writes`; round `r` holds the `r`-th write of
+ * every key, so no key occurs twice in a round), or `undefined` when one statement applies it
+ * correctly: no key has a deletion marker together with other writes of it.
+ */
+function sequentialRounds(writes: readonly EntryWrite[]): number[][] | undefined {
+  if (!writes.some((w) => w.payload === null)) return undefined;
+  const counts = new Map<string, number>();
+  const withMarker = new Set<string>();
+  const rounds: number[][] = [];
+  writes.forEach((w, i) => {
+    const key = JSON.stringify([w.featureName, w.entityId]);
+    const round = counts.get(key) ?? 0;
+    counts.set(key, round + 1);
+    let members = rounds[round];
+    if (!members) {
+      members = [];
+      rounds.push(members);
+    }
+    members.push(i);
+    if (w.payload === null) withMarker.add(key);
+  });
+  return [...withMarker].some((key) => (counts.get(key) ?? 0) > 1) ? rounds : undefined;
+}
+
+/** The statements of a definitions or groups table, by name. */
+interface NamedTable {
+  insert: string;
+  one: string | pg.QueryConfig;
+  all: string;
 }
 
 /**
@@ -341,19 +418,30 @@ export class PostgresFeatureStore extends FeatureStore {
 function statements(s: string) {
   const named = (name: string, text: string): pg.QueryConfig => ({ name: `featurestore_${name}`, text });
   return {
-    insertDefinition: `INSERT INTO ${s}.definitions (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
-    definition: `SELECT body FROM ${s}.definitions WHERE name = $1`,
+    definitions: {
+      insert: `INSERT INTO ${s}.definitions (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
+      one: `SELECT body FROM ${s}.definitions WHERE name = $1`,
+      all: `SELECT body FROM ${s}.definitions`,
+    } satisfies NamedTable,
     definitionsNamed: named("definitions", `SELECT body FROM ${s}.definitions WHERE name = ANY($1::text[])`),
-    allDefinitions: `SELECT body FROM ${s}.definitions`,
-    insertGroup: `INSERT INTO ${s}.groups (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
-    group: named("group", `SELECT body FROM ${s}.groups WHERE name = $1`),
-    allGroups: `SELECT body FROM ${s}.groups`,
+    groups: {
+      insert: `INSERT INTO ${s}.groups (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING body`,
+      one: named("group", `SELECT body FROM ${s}.groups WHERE name = $1`),
+      all: `SELECT body FROM ${s}.groups`,
+    } satisfies NamedTable,
     // One statement, so one implicit transaction (all or none). Per key: `n` writes in this batch
     // ranked in input order, and the best of them (latest event time, ties the later write). The
     // upsert bumps last_version by n under the row lock (keys in a fixed order, so two batches never
     // deadlock on each other) and moves the current pointer when that best entry supersedes it: its
     // version is always higher, so an equal event time is enough. Every SET expression reads the
     // row as it was; write `rank` of the key gets version last_version - n + rank.
+    //
+    // A deletion marker is alone among the writes of its key (appendEntries sees to that) and is
+    // written only over a live value. A key without a row in the statement's snapshot has nothing
+    // to delete: no row is inserted for it (a row committed since belongs to a later write). A key
+    // with a row is decided by the ON CONFLICT condition, which reads the row as locked now, after
+    // any concurrent writer of the key has committed: of several concurrent deletions one finds the
+    // value live, the others find its marker. A skipped marker takes no version and returns 0.
     append: named(
       "append",
       `WITH input AS (
@@ -369,13 +457,17 @@ function statements(s: string) {
        ),
        bumped AS (
          INSERT INTO ${s}.current AS c (entity, feature, last_version, version, event_time, payload)
-         SELECT entity, feature, n, rank, event_time, payload FROM best ORDER BY entity, feature
+         SELECT entity, feature, n, rank, event_time, payload FROM best b
+         WHERE b.payload IS NOT NULL
+            OR EXISTS (SELECT 1 FROM ${s}.current x WHERE x.entity = b.entity AND x.feature = b.feature)
+         ORDER BY entity, feature
          ON CONFLICT (entity, feature) DO UPDATE SET
            last_version = c.last_version + excluded.last_version,
            version = CASE WHEN excluded.event_time >= c.event_time
                           THEN c.last_version + excluded.version ELSE c.version END,
            event_time = GREATEST(c.event_time, excluded.event_time),
            payload = CASE WHEN excluded.event_time >= c.event_time THEN excluded.payload ELSE c.payload END
+         WHERE excluded.payload IS NOT NULL OR c.payload IS NOT NULL
          RETURNING c.entity, c.feature, c.last_version
        ),
        numbered AS (
@@ -386,7 +478,8 @@ function statements(s: string) {
          INSERT INTO ${s}.history (feature, entity, version, event_time, payload)
          SELECT feature, entity, version, event_time, payload FROM numbered
        )
-       SELECT version FROM numbered ORDER BY ord`,
+       SELECT coalesce(n.version, 0) AS version FROM input i LEFT JOIN numbered n ON n.ord = i.ord
+       ORDER BY i.ord`,
     ),
     current: named(
       "current",

@@ -1,23 +1,7 @@
-import { ConfigurationError } from "../../core/errors.js";
-
-const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+import { checkNamespace } from "../namespace.js";
 
 /** Digits of a version as a hash field and sorted-set member: enough for any real key's history. */
 export const VERSION_DIGITS = 15;
-
-/**
- * Checks a store namespace.
- * @throws ConfigurationError when it is not 1-64 letters, digits, `_`, `-` or `.`.
- */
-export function checkNamespace(namespace: string): string {
-  if (typeof namespace !== "string" || !NAMESPACE_PATTERN.test(namespace)) {
-    throw new ConfigurationError(
-      `invalid redis namespace ${JSON.stringify(namespace)}: use 1-64 letters, digits, "_", "-" or "."`,
-      { namespace: String(namespace).slice(0, 80) },
-    );
-  }
-  return namespace;
-}
 
 /**
  * Makes an entity id safe inside a hash tag. Redis ends a tag at the first `}`, so a raw `}`
@@ -44,6 +28,12 @@ export interface EntityKeys {
   history(featureName: string): string;
   /** Sorted set: zero-padded version scored by event time, for reads as of a time. */
   timeline(featureName: string): string;
+  /**
+   * Hash: feature name -> `<min>:<max>`, the least and greatest event times of the entries trimmed
+   * from its history so far; absent while nothing has been trimmed. Reads as of a time use it to
+   * tell when a trimmed entry could have been the answer.
+   */
+  readonly trimmed: string;
 }
 
 /** The keys that hold a namespace's definitions and groups. */
@@ -57,6 +47,7 @@ export function entityKeys(namespace: string, entityId: string): EntityKeys {
   return {
     current: `${tag}:cur`,
     sequence: `${tag}:seq`,
+    trimmed: `${tag}:trim`,
     history: (featureName) => `${tag}:h:${featureName}`,
     timeline: (featureName) => `${tag}:t:${featureName}`,
   };

@@ -18,7 +18,9 @@ export class RedisScript {
 
   /** Runs the script once. */
   async run(client: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const call = () => client.evalsha(this.sha, keys.length, ...keys, ...args);
+    // One array argument, never spread: a batch of many writes has more keys and arguments than
+    // a JavaScript call may take, and ioredis flattens the array into the command itself.
+    const call = () => client.evalsha(this.sha, keys.length, keys.concat(args));
     try {
       return await call();
     } catch (err) {
@@ -38,7 +40,7 @@ export class RedisScript {
   ): Promise<unknown[]> {
     const attempt = async () => {
       const transaction = client.multi();
-      for (const { keys, args } of calls) transaction.evalsha(this.sha, keys.length, ...keys, ...args);
+      for (const { keys, args } of calls) transaction.evalsha(this.sha, keys.length, keys.concat(args));
       return batchReplies(transaction);
     };
     try {
@@ -86,65 +88,109 @@ export function decodeEntry(text: string): StoredEntry {
   };
 }
 
-/** The event time of an encoded entry, in Lua (see {@link decodeEntry}). */
-const LUA_EVENT_TIME = `local function event_time(entry) return tonumber(string.match(entry, '^%d+:(%-?%d+)')) end`;
+/**
+ * Lua helpers over encoded entries (see {@link decodeEntry}): the event time as a number and as
+ * the caller's decimal text (Lua would print a large number in exponent form), and whether an
+ * entry is a live value rather than a deletion marker (a marker has no third part).
+ */
+const LUA_ENTRY = `
+local function event_text(entry) return string.match(entry, '^%d+:(%-?%d+)') end
+local function event_time(entry) return tonumber(event_text(entry)) end
+local function is_live(entry) return entry and string.find(entry, '^%d+:%-?%d+:') ~= nil end
+`;
 
 /**
  * Appends entries to the keys of ONE entity and returns their versions, in order.
  *
- * KEYS: current hash, sequence hash, then per write its history hash and its timeline.
- * ARGV: history retention, then per write: feature, event time ms, `v` (value) or `d`
+ * KEYS: current hash, sequence hash, trimmed hash, then per write its history hash and its
+ * timeline. ARGV: history retention, then per write: feature, event time ms, `v` (value) or `d`
  * (deletion marker), payload (empty for a marker).
+ *
+ * A deletion marker is written only when the key's current entry is a live value; otherwise the
+ * write gets version 0 and changes nothing. The script runs atomically, so of several concurrent
+ * deletions exactly one finds the value live.
  *
  * The version comes from HINCRBY on the sequence hash, which trimming never touches, so numbering
  * never restarts. The current entry is replaced when the new one supersedes it: a later or equal
  * event time wins, since the new version is always the highest. History beyond the retention is
  * trimmed from the oldest end; the retained versions are contiguous, so HLEN tells where that is.
- * Event times stay the caller's decimal text (Lua would print large numbers in exponent form).
+ * The least and greatest event times ever trimmed are kept per feature in the trimmed hash, as
+ * `<min>:<max>`, for {@link AS_OF_SCRIPT}.
  */
 export const APPEND_SCRIPT = new RedisScript(`
-${LUA_EVENT_TIME}
+${LUA_ENTRY}
 local retention = tonumber(ARGV[1])
 local versions = {}
 for i = 1, (#ARGV - 1) / 4 do
   local a = 2 + (i - 1) * 4
   local feature, time, kind, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  local history, timeline = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-  local version = redis.call('HINCRBY', KEYS[2], feature, 1)
-  local entry = string.format('%d', version) .. ':' .. time
-  if kind == 'v' then entry = entry .. ':' .. payload end
-  local field = string.format('%0${VERSION_DIGITS}d', version)
-  redis.call('HSET', history, field, entry)
-  redis.call('ZADD', timeline, time, field)
+  local history, timeline = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
   local current = redis.call('HGET', KEYS[1], feature)
-  if not current or tonumber(time) >= event_time(current) then
-    redis.call('HSET', KEYS[1], feature, entry)
+  if kind == 'd' and not is_live(current) then
+    versions[i] = 0
+  else
+    local version = redis.call('HINCRBY', KEYS[2], feature, 1)
+    local entry = string.format('%d', version) .. ':' .. time
+    if kind == 'v' then entry = entry .. ':' .. payload end
+    local field = string.format('%0${VERSION_DIGITS}d', version)
+    redis.call('HSET', history, field, entry)
+    redis.call('ZADD', timeline, time, field)
+    if not current or tonumber(time) >= event_time(current) then
+      redis.call('HSET', KEYS[1], feature, entry)
+    end
+    local kept = redis.call('HLEN', history)
+    local low, high
+    for old = version - kept + 1, version - retention do
+      local stale = string.format('%0${VERSION_DIGITS}d', old)
+      local trimmed = event_text(redis.call('HGET', history, stale))
+      if not low or tonumber(trimmed) < tonumber(low) then low = trimmed end
+      if not high or tonumber(trimmed) > tonumber(high) then high = trimmed end
+      redis.call('HDEL', history, stale)
+      redis.call('ZREM', timeline, stale)
+    end
+    if low then
+      local seen = redis.call('HGET', KEYS[3], feature)
+      if seen then
+        local seen_low, seen_high = string.match(seen, '^(%-?%d+):(%-?%d+)$')
+        if tonumber(seen_low) < tonumber(low) then low = seen_low end
+        if tonumber(seen_high) > tonumber(high) then high = seen_high end
+      end
+      redis.call('HSET', KEYS[3], feature, low .. ':' .. high)
+    end
+    versions[i] = version
   end
-  local kept = redis.call('HLEN', history)
-  for old = version - kept + 1, version - retention do
-    local stale = string.format('%0${VERSION_DIGITS}d', old)
-    redis.call('HDEL', history, stale)
-    redis.call('ZREM', timeline, stale)
-  end
-  versions[i] = version
 end
 return versions
 `);
 
 /**
  * The entry of one key in force at a time: greatest event time <= as-of, ties to the higher
- * version. The current entry is the greatest of all, so when it is old enough it is the answer,
- * even if trimming removed it from the history; otherwise the timeline's last member at or below
- * the time wins (members of equal score sort by their zero-padded version).
+ * version; or nothing when trimming may have removed the answer.
  *
- * KEYS: current hash, timeline, history hash. ARGV: feature, as-of ms.
+ * The current entry is the greatest of all, so when it is old enough it is the answer, even if
+ * trimming removed it from the history. Otherwise the timeline's last member at or below the time
+ * is the best retained candidate (members of equal score sort by their zero-padded version). A
+ * trimmed entry could beat it only if one lies in (candidate's time, as-of]; every trimmed time
+ * lies in [min, max] of the trimmed hash, and a retained entry beats a trimmed one of equal time
+ * (its version is higher). So the candidate stands when as-of < min (nothing trimmed is that old)
+ * or its time >= min(as-of, max); else the script answers nothing rather than a wrong entry.
+ *
+ * KEYS: current hash, timeline, history hash, trimmed hash. ARGV: feature, as-of ms.
  */
 export const AS_OF_SCRIPT = new RedisScript(`
-${LUA_EVENT_TIME}
+${LUA_ENTRY}
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return false end
-if event_time(current) <= tonumber(ARGV[2]) then return current end
+local as_of = tonumber(ARGV[2])
+if event_time(current) <= as_of then return current end
 local field = redis.call('ZREVRANGEBYSCORE', KEYS[2], ARGV[2], '-inf', 'LIMIT', 0, 1)[1]
-if not field then return false end
-return redis.call('HGET', KEYS[3], field)
+local found = field and redis.call('HGET', KEYS[3], field)
+local trimmed = redis.call('HGET', KEYS[4], ARGV[1])
+if trimmed then
+  local low, high = string.match(trimmed, '^(%-?%d+):(%-?%d+)$')
+  if as_of >= tonumber(low) and not (found and event_time(found) >= math.min(as_of, tonumber(high))) then
+    return false
+  end
+end
+return found or false
 `);

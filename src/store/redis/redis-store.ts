@@ -4,12 +4,35 @@ import { BackendUnavailableError, ConfigurationError, type FeatureStoreError } f
 import { logger } from "../../core/logger.js";
 import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import { checkNamespace } from "../namespace.js";
 import { FeatureStore, type StoreOptions } from "../store.js";
-import { checkNamespace, entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
+import { parseStoreUrl } from "../store-url.js";
+import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
 import { APPEND_SCRIPT, AS_OF_SCRIPT, batchReplies, decodeEntry } from "./redis-scripts.js";
 
 /** History entries kept per key unless {@link RedisStoreOptions.historyRetention} says otherwise. */
 export const DEFAULT_HISTORY_RETENTION = 1000;
+
+/**
+ * How long close() waits for the server to answer QUIT (which lets replies in flight arrive)
+ * before it drops the connection: a server that stopped answering would otherwise hold it forever.
+ */
+const QUIT_TIMEOUT_MS = 1000;
+
+/** Node error codes of a connection that cannot be made or was cut. */
+const NETWORK_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** What ioredis says when it refuses a command because it is not connected (its offline queue is off). */
+const NOT_CONNECTED = /Connection is closed|enableOfflineQueue|Stream isn't writeable/;
 
 /** Options of {@link RedisFeatureStore}. */
 export interface RedisStoreOptions extends StoreOptions {
@@ -21,14 +44,19 @@ export interface RedisStoreOptions extends StoreOptions {
    */
   connection?: string | RedisOptions;
   /**
-   * Keeps several stores apart in one database: 1-64 letters, digits, `_`, `-` or `.`.
-   * Default `default`.
+   * Keeps several stores apart in one database: 1-50 lowercase letters, digits or `_` (the one
+   * rule of every network backend, see {@link checkNamespace}). Default `default`.
    */
   namespace?: string;
   /**
    * History entries kept per (feature, entity) key, default 1000. Older entries are trimmed on
-   * write; version numbers go on counting. Reads of a trimmed version find nothing, and reads
-   * as of a time see only the retained entries (and the current one).
+   * write; version numbers go on counting. Reads of a trimmed version find nothing.
+   *
+   * A read as of a time answers from the retained entries and the current one. When a trimmed
+   * entry could have been the answer (one was trimmed whose event time may lie between the best
+   * retained candidate and the time asked for), the read returns `null` instead of an older,
+   * wrong value: "unknown" is reported as "no value". Reads as of a time later than the current
+   * entry, or earlier than every trimmed entry, are always exact.
    */
   historyRetention?: number;
 }
@@ -43,6 +71,7 @@ export interface RedisStoreOptions extends StoreOptions {
  * - `fs:{ns:e}:seq`: hash, feature -> last version handed out
  * - `fs:{ns:e}:h:<feature>`: hash, zero-padded version -> entry (the retained history)
  * - `fs:{ns:e}:t:<feature>`: sorted set, zero-padded version scored by event time
+ * - `fs:{ns:e}:trim`: hash, feature -> `<min>:<max>` event times of its trimmed entries
  *
  * An entry is `<version>:<event time ms>:<payload>` (no payload part for a deletion marker).
  *
@@ -67,6 +96,14 @@ export interface RedisStoreOptions extends StoreOptions {
  *
  * Faults: a lost connection fails in-flight and new requests at once with BACKEND_UNAVAILABLE;
  * ioredis reconnects in the background and the same store serves again when Redis is back.
+ *
+ * Durability is the server's: an acknowledged write survives a Redis crash or power loss only
+ * with `appendonly yes` and `appendfsync always` (fsync before each reply). With
+ * `appendfsync everysec` (Redis's default once the append-only file is on) a crash loses up to
+ * about a second of acknowledged writes; with `appendfsync no`, whatever the OS had not flushed;
+ * without the append-only file, everything since the last RDB snapshot. On open the store reads
+ * `CONFIG GET append*` and logs one warning naming the settings when they do not keep every
+ * acknowledged write. Servers that refuse CONFIG (managed services often do) are not checked.
  *
  * @example
  * ```ts
@@ -105,24 +142,18 @@ export class RedisFeatureStore extends FeatureStore {
    * @throws ConfigurationError for a malformed URL, namespace or retention.
    */
   static fromUrl(url: string, options: Omit<RedisStoreOptions, "connection"> = {}): RedisFeatureStore {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ConfigurationError("invalid redis URL: expected redis://host:port/db?namespace=name");
-    }
-    if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-      throw new ConfigurationError(`a redis URL starts with redis:// or rediss://, not ${parsed.protocol}//`);
-    }
-    const namespace = parsed.searchParams.get("namespace");
-    const retention = parsed.searchParams.get("historyRetention");
-    parsed.searchParams.delete("namespace");
-    parsed.searchParams.delete("historyRetention");
+    const { url: server, params } = parseStoreUrl(url, {
+      backend: "redis",
+      schemes: ["redis", "rediss"],
+      example: "redis://[user:password@]host:6379/0?namespace=name",
+      params: ["namespace", "historyRetention"],
+    });
+    const retention = params.historyRetention;
     return new RedisFeatureStore({
       ...options,
-      namespace: options.namespace ?? namespace ?? undefined,
-      historyRetention: options.historyRetention ?? (retention === null ? undefined : Number(retention)),
-      connection: parsed.toString(),
+      namespace: options.namespace ?? params.namespace,
+      historyRetention: options.historyRetention ?? (retention === undefined ? undefined : Number(retention)),
+      connection: server.toString(),
     });
   }
 
@@ -145,7 +176,10 @@ export class RedisFeatureStore extends FeatureStore {
       typeof this.connection === "string" ? new Redis(this.connection, options) : new Redis(options);
     this.serverName = describeServer(client);
     let lost = false;
+    // connect() itself only says "Connection is closed."; the reason arrives as an error event.
+    let reason: Error | undefined;
     client.on("error", (err: Error) => {
+      reason = err;
       if (lost) return;
       lost = true;
       logger.warn({ backend: this.backend, server: this.serverName, err: err.message }, "redis unreachable");
@@ -157,9 +191,10 @@ export class RedisFeatureStore extends FeatureStore {
     });
     try {
       await client.connect();
+      await this.checkDurability(client);
     } catch (err) {
       client.disconnect();
-      throw err;
+      throw err instanceof Error && NOT_CONNECTED.test(err.message) && reason ? reason : err;
     }
     this.client = client;
   }
@@ -168,32 +203,84 @@ export class RedisFeatureStore extends FeatureStore {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    // QUIT lets replies in flight arrive first; a rejection only means the connection is gone.
+    const quitting = client.quit().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, QUIT_TIMEOUT_MS);
+    });
     try {
-      await client.quit();
-    } catch {
+      await Promise.race([quitting, gaveUp]);
+    } finally {
+      clearTimeout(timer);
       client.disconnect();
     }
+  }
+
+  /**
+   * Logs one warning when the server's persistence may lose acknowledged writes (see the class
+   * documentation). A server that refuses CONFIG is left unchecked; any other failure fails open().
+   */
+  private async checkDurability(client: Redis): Promise<void> {
+    let reply: unknown;
+    try {
+      // One pattern rather than two names: CONFIG GET takes several parameters only from Redis 7.
+      reply = await client.config("GET", "append*");
+    } catch (err) {
+      if (!(err instanceof Error) || err.name !== "ReplyError") throw err;
+      logger.info(
+        { backend: this.backend, server: this.serverName, err: err.message },
+        "redis refused CONFIG GET; its persistence settings are not checked",
+      );
+      return;
+    }
+    const settings = new Map<string, string>();
+    if (Array.isArray(reply)) {
+      for (let i = 0; i + 1 < reply.length; i += 2) settings.set(String(reply[i]), String(reply[i + 1]));
+    }
+    const appendonly = settings.get("appendonly");
+    const appendfsync = settings.get("appendfsync");
+    if (appendonly === "yes" && appendfsync === "always") return;
+    const loss =
+      appendonly !== "yes"
+        ? "every write since the last RDB snapshot"
+        : appendfsync === "everysec"
+          ? "up to about one second of acknowledged writes"
+          : "acknowledged writes the operating system has not flushed yet";
+    logger.warn(
+      { backend: this.backend, server: this.serverName, appendonly, appendfsync, lossOnCrash: loss },
+      `redis persistence does not keep every acknowledged write: a crash loses ${loss}; set appendonly yes and appendfsync always`,
+    );
   }
 
   protected override async ping(): Promise<void> {
     await this.redis().ping();
   }
 
+  /**
+   * Names the failure honestly: a refused command is the server's answer; a connection that cannot
+   * be made or was lost says "unreachable"; anything else is a failure inside the store itself
+   * (a bug, not an outage) and says so, since retrying will not help. All stay BACKEND_UNAVAILABLE.
+   */
   protected override translateError(err: unknown): FeatureStoreError {
     const name = err instanceof Error ? err.name : "";
+    const text = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown } | null)?.code;
     const where = `redis at ${this.serverName} (namespace "${this.namespace}")`;
     const retry = "the store reconnects by itself, retry later";
     let message: string;
     if (name === "ReplyError") {
-      message = `${where} refused a command: ${(err as Error).message}`;
+      message = `${where} refused a command: ${text}`;
     } else if (name === "MaxRetriesPerRequestError") {
       // The request was sent but its reply never came: a write may or may not have been applied.
       message = `${where} is unreachable: the connection was lost with the request in flight (a write may or may not have been applied); ${retry}`;
-    } else if (err instanceof Error && /enableOfflineQueue|Connection is closed/.test(err.message)) {
+    } else if (name === "AbortError" || NOT_CONNECTED.test(text)) {
       // ioredis refuses commands while it reconnects (the store disables its offline queue).
       message = `${where} is unreachable: not connected; ${retry}`;
+    } else if (typeof code === "string" && NETWORK_ERRORS.has(code)) {
+      message = `${where} is unreachable: ${text}; ${retry}`;
     } else {
-      message = `${where} is unreachable: ${err instanceof Error ? err.message : String(err)}; ${retry}`;
+      message = `${where}: the store failed with ${name || "an error"}: ${text} (a fault in the store, not a connection problem; retrying will not help)`;
     }
     return new BackendUnavailableError(
       message,
@@ -203,28 +290,22 @@ export class RedisFeatureStore extends FeatureStore {
   }
 
   protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
-    const key = this.keys.definitions;
-    const [, body] = await batchReplies(
-      this.redis().multi().hsetnx(key, def.name, encodeDefinition(def)).hget(key, def.name),
+    return decodeDefinition(
+      await this.insertIfAbsent(this.keys.definitions, def.name, encodeDefinition(def)),
     );
-    return decodeDefinition(body as string);
   }
 
   protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
     const client = this.redis();
     if (names?.length === 0) return [];
     const bodies = names
-      ? await client.hmget(this.keys.definitions, ...names)
+      ? ((await client.call("HMGET", [this.keys.definitions, ...names])) as (string | null)[])
       : await client.hvals(this.keys.definitions);
     return bodies.flatMap((body) => (body === null ? [] : [decodeDefinition(body)]));
   }
 
   protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
-    const key = this.keys.groups;
-    const [, body] = await batchReplies(
-      this.redis().multi().hsetnx(key, group.name, encodeGroup(group)).hget(key, group.name),
-    );
-    return decodeGroup(body as string);
+    return decodeGroup(await this.insertIfAbsent(this.keys.groups, group.name, encodeGroup(group)));
   }
 
   protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
@@ -244,7 +325,7 @@ export class RedisFeatureStore extends FeatureStore {
     });
     const calls = [...byEntity].map(([entityId, indices]) => {
       const keys = entityKeys(this.namespace, entityId);
-      const callKeys = [keys.current, keys.sequence];
+      const callKeys = [keys.current, keys.sequence, keys.trimmed];
       const args = [String(this.historyRetention)];
       for (const i of indices) {
         const write = writes[i] as EntryWrite;
@@ -279,8 +360,10 @@ export class RedisFeatureStore extends FeatureStore {
   ): Promise<(StoredEntry | undefined)[]> {
     const distinct = [...new Set(entityIds)];
     const pipeline = this.redis().pipeline();
+    // HMGET through call() takes one array (hmget() would need the names spread as arguments,
+    // which a long list cannot be).
     for (const entityId of distinct)
-      pipeline.hmget(entityKeys(this.namespace, entityId).current, ...featureNames);
+      pipeline.call("HMGET", [entityKeys(this.namespace, entityId).current, ...featureNames]);
     const rows = (await batchReplies(pipeline)) as (string | null)[][];
     const byEntity = new Map(distinct.map((entityId, i) => [entityId, rows[i] as (string | null)[]]));
     return entityIds.flatMap((entityId) =>
@@ -300,7 +383,7 @@ export class RedisFeatureStore extends FeatureStore {
     const keys = entityKeys(this.namespace, key.entityId);
     const text = await AS_OF_SCRIPT.run(
       this.redis(),
-      [keys.current, keys.timeline(key.featureName), keys.history(key.featureName)],
+      [keys.current, keys.timeline(key.featureName), keys.history(key.featureName), keys.trimmed],
       [key.featureName, String(asOfMs)],
     );
     return typeof text === "string" ? decodeEntry(text) : undefined;
@@ -312,8 +395,23 @@ export class RedisFeatureStore extends FeatureStore {
     return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
   }
 
+  /**
+   * Stores `body` under `name` in the hash `key` unless the name is taken, and returns the body
+   * stored now (ours, or the one another process stored first). One MULTI, so no write lands
+   * between the two.
+   */
+  private async insertIfAbsent(key: string, name: string, body: string): Promise<string> {
+    const [, stored] = await batchReplies(this.redis().multi().hsetnx(key, name, body).hget(key, name));
+    return stored as string;
+  }
+
   private redis(): Redis {
-    if (!this.client) throw new Error("the Redis connection is not open");
+    if (!this.client) {
+      throw new BackendUnavailableError(`redis at ${this.serverName} is not connected`, {
+        backend: this.backend,
+        namespace: this.namespace,
+      });
+    }
     return this.client;
   }
 }
