@@ -11,7 +11,7 @@ import { maskError, useClientErrorStatus } from "./graphql/errors.js";
 import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
 import { useSchemaExposure } from "./graphql/exposure.js";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
-import { useHealthEndpoint } from "./graphql/health.js";
+import { type PubSubState, useHealthEndpoint } from "./graphql/health.js";
 import { type ApiLimits, aliasLimitRule, resolveLimits, useBodyLimit } from "./graphql/limits.js";
 import { schema } from "./graphql/schema/index.js";
 import type { FeatureService } from "./service.js";
@@ -38,6 +38,8 @@ export interface AppOptions {
    * replicas, or to publish and listen from elsewhere in the process.
    */
   pubsub?: FeaturePubSub;
+  /** Reports the pubsub's connection on `/health`; left out, `/health` reports the store only. */
+  pubsubState?: () => PubSubState;
 }
 
 /** The app: a fetch-style handler (`app.fetch(request)`) that is also a Node request listener. */
@@ -97,7 +99,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     useCSRFPrevention(),
     useClientErrorStatus(),
     useBodyLimit(limits.maxBodyBytes),
-    useHealthEndpoint(options.service.store),
+    useHealthEndpoint(options.service.store, options.pubsubState),
     {
       onValidate({ addValidationRule }) {
         addValidationRule(aliasRule);

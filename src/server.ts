@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type AppOptions, createApp, type FeatureStoreApp, GRAPHQL_PATH } from "./app.js";
 import { logger } from "./core/logger.js";
 import { loadDemoDataIfEmpty } from "./graphql/demo-data.js";
+import { openPubSub, type ServerPubSub } from "./graphql/pubsub/open-pubsub.js";
 import type { ServerConfig } from "./server-config.js";
 import { FeatureService } from "./service.js";
 import { openStore } from "./store/open-store.js";
@@ -16,18 +17,26 @@ export interface RunningServer {
   readonly port: number;
   readonly app: FeatureStoreApp;
   readonly store: FeatureStore;
+  /** Where writes are announced to subscribers: shared with the other replicas on Redis and PostgreSQL. */
+  readonly pubsub: ServerPubSub;
   readonly http: Server;
   /**
    * Stops accepting connections, lets in-flight requests finish (cutting the rest after the
-   * shutdown timeout), then closes the store. Safe to call twice.
+   * shutdown timeout), then closes the pubsub's connections and the store. Safe to call twice.
    */
   stop(): Promise<void>;
 }
 
-/** The app options a configuration asks for. */
-export function appOptionsFrom(config: ServerConfig, service: FeatureService): AppOptions {
+/** The app options a configuration asks for; subscriptions run on `pubsub` when given. */
+export function appOptionsFrom(
+  config: ServerConfig,
+  service: FeatureService,
+  pubsub?: ServerPubSub,
+): AppOptions {
   return {
     service,
+    pubsub: pubsub?.pubsub,
+    pubsubState: pubsub && (() => ({ transport: pubsub.transport, connected: pubsub.connected })),
     limits: config.limits,
     auth: { writeToken: config.token, readToken: config.readToken },
     corsOrigins: config.corsOrigins,
@@ -38,16 +47,22 @@ export function appOptionsFrom(config: ServerConfig, service: FeatureService): A
 }
 
 /**
- * Opens the store, loads the demo data into an empty store (unless turned off), and listens.
- * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened.
+ * Opens the store and its pubsub (see {@link openPubSub}: replicas over one Redis or PostgreSQL
+ * store share their changes), loads the demo data into an empty store (unless turned off), and
+ * listens.
+ * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened, or the
+ * pubsub's connection error.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = await openStore(config.storeUrl);
+  let pubsub: ServerPubSub | undefined;
   let http: Server | undefined;
   try {
+    const changes = await openPubSub(store);
+    pubsub = changes;
     const service = new FeatureService(store);
     if (config.demoData) await loadDemoDataIfEmpty(service);
-    const app = createApp(appOptionsFrom(config, service));
+    const app = createApp(appOptionsFrom(config, service, changes));
     const server = createServer(app);
     http = server;
     await new Promise<void>((resolve, reject) => {
@@ -67,14 +82,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         // Ends the subscription streams, which would otherwise hold the drain open until the timeout.
         await app.dispose();
         await drained;
+        // Nothing publishes or listens any more: no request is left, no subscription either.
+        await changes.close();
         await store.close();
       })();
       return stopping;
     };
-    logger.info({ url, backend: store.backend }, "listening");
-    return { url, port, app, store, http: server, stop };
+    logger.info({ url, backend: store.backend, pubsub: changes.transport }, "listening");
+    return { url, port, app, store, pubsub: changes, http: server, stop };
   } catch (err) {
     http?.close();
+    await pubsub?.close();
     await store.close();
     throw err;
   }
@@ -102,8 +120,8 @@ function drain(server: Server, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Starts the server and stops it on SIGTERM or SIGINT: in-flight requests finish, the store
- * closes, and the process exits 0 (1 if stopping failed).
+ * Starts the server and stops it on SIGTERM or SIGINT: in-flight requests finish, the pubsub
+ * and the store close, and the process exits 0 (1 if stopping failed).
  */
 export async function runServer(config: ServerConfig): Promise<RunningServer> {
   const running = await startServer(config);

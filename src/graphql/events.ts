@@ -4,10 +4,14 @@ import type { FeatureValue } from "../core/models.js";
 /**
  * A change to one (feature, entity) key. `value` is the written value when the writer knew it
  * (a single ingest); after a batch or a deletion subscribers read the key to see what it serves.
+ * A distributed pubsub may drop a large `value` on the way and keep its `version`, which
+ * subscribers then read back from the store.
  */
 export interface ValueChange {
   readonly featureName: string;
   readonly entityId: string;
+  /** The version written, when the writer knew it. */
+  readonly version?: number;
   readonly value?: FeatureValue;
 }
 
@@ -42,6 +46,7 @@ export class FeatureEvents {
       this.pubsub.publish("valueChanged", {
         featureName: value.featureName,
         entityId: value.entityId,
+        version: value.version,
         value,
       });
     }

@@ -69,7 +69,11 @@ describe("the server, run as `npm start` runs it", () => {
 
     const health = await fetch(`${origin}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", store: { ok: true, backend: "sqlite" } });
+    expect(await health.json()).toEqual({
+      status: "ok",
+      store: { ok: true, backend: "sqlite" },
+      pubsub: { ok: true, transport: "in-process" },
+    });
 
     // The demo data set was loaded into the new, empty store.
     const vector = await graphql(

@@ -22,6 +22,23 @@ describe("GET /health", () => {
     // The process itself is alive.
     expect((await app.fetch("http://localhost/livez")).status).toBe(200);
   });
+
+  it("reports a reconnecting pubsub without failing the replica", async () => {
+    let connected = false;
+    const { app } = await testApp({ pubsubState: () => ({ transport: "redis", connected }) });
+    const down = await app.fetch("http://localhost/health");
+    expect(down.status).toBe(200);
+    expect(await down.json()).toEqual({
+      status: "ok",
+      store: { ok: true, backend: "memory" },
+      pubsub: { ok: false, transport: "redis" },
+    });
+    connected = true;
+    expect((await (await app.fetch("http://localhost/health")).json()).pubsub).toEqual({
+      ok: true,
+      transport: "redis",
+    });
+  });
 });
 
 describe("GraphiQL", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureStoreApp } from "../../src/app.js";
 import { createFeaturePubSub } from "../../src/graphql/events.js";
+import { EventStream } from "../event-stream.js";
 import { query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestBatchDocument, IngestDocument } from "./generated/graphql.js";
 
@@ -11,62 +12,22 @@ interface Delivered {
   version: number;
 }
 
-/** A subscription read as a browser's EventSource would: `next` events off an SSE stream. */
-class EventStream {
-  private readonly reader: ReadableStreamDefaultReader<string>;
-  private buffer = "";
+type Stream = EventStream<{ valueChanged: Delivered }>;
 
-  constructor(readonly response: Response) {
-    if (!response.body) throw new Error("no body");
-    this.reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  }
-
-  static async open(
-    app: FeatureStoreApp,
-    text: string,
-    headers: Record<string, string> = {},
-  ): Promise<EventStream> {
-    const response = await app.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
-      body: JSON.stringify({ query: text }),
-    });
-    return new EventStream(response);
-  }
-
-  /** The next `next` event's payload, or `undefined` when the stream ended. */
-  async next(): Promise<{ data?: { valueChanged: Delivered }; errors?: unknown[] } | undefined> {
-    for (;;) {
-      const end = this.buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event === "complete") return undefined;
-        if (event === "next" && data) return JSON.parse(data);
-        continue;
-      }
-      const { done, value } = await this.reader.read();
-      if (done) return undefined;
-      this.buffer += value;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.reader.cancel();
-  }
-}
+/** Subscribes to the app in process. */
+const subscribe = (
+  app: FeatureStoreApp,
+  text: string,
+  headers: Record<string, string> = {},
+): Promise<Stream> =>
+  EventStream.open("http://localhost/graphql", text, headers, (url, init) => app.fetch(url, init));
 
 const SELECTION = "{ featureName entityId value version }";
 
 describe("valueChanged over server-sent events", () => {
   it("delivers each value an ingest writes, filtered by feature", async () => {
     const { app } = await testApp();
-    const stream = await EventStream.open(
-      app,
-      `subscription { valueChanged(featureNames: ["age"]) ${SELECTION} }`,
-    );
+    const stream = await subscribe(app, `subscription { valueChanged(featureNames: ["age"]) ${SELECTION} }`);
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get("content-type")).toContain("text/event-stream");
     await run(app, IngestDocument, { entityId: "user-1", features: { country: "NL", age: 33 } });
@@ -83,10 +44,7 @@ describe("valueChanged over server-sent events", () => {
 
   it("delivers batch writes read back from the store, filtered by entity, and skips deletions", async () => {
     const { app } = await testApp();
-    const stream = await EventStream.open(
-      app,
-      `subscription { valueChanged(entityIds: ["user-3"]) ${SELECTION} }`,
-    );
+    const stream = await subscribe(app, `subscription { valueChanged(entityIds: ["user-3"]) ${SELECTION} }`);
     await run(app, DeleteValueDocument, { featureName: "country", entityId: "user-3" });
     await run(app, IngestBatchDocument, {
       records: [
@@ -107,7 +65,7 @@ describe("valueChanged over server-sent events", () => {
   it("delivers what is published on a pubsub passed in, and ends when the app is disposed", async () => {
     const pubsub = createFeaturePubSub();
     const { app } = await testApp({ pubsub });
-    const stream = await EventStream.open(app, `subscription { valueChanged ${SELECTION} }`);
+    const stream = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
     pubsub.publish("valueChanged", { featureName: "age", entityId: "user-4" });
     expect((await stream.next())?.data?.valueChanged).toEqual({
       featureName: "age",
@@ -121,9 +79,9 @@ describe("valueChanged over server-sent events", () => {
 
   it("needs the read token when one is set", async () => {
     const { app } = await testApp({ auth: { readToken: "r" } });
-    const refused = await EventStream.open(app, `subscription { valueChanged ${SELECTION} }`);
+    const refused = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
     expect(refused.response.status).toBe(401);
-    const allowed = await EventStream.open(app, `subscription { valueChanged ${SELECTION} }`, {
+    const allowed = await subscribe(app, `subscription { valueChanged ${SELECTION} }`, {
       authorization: "Bearer r",
     });
     expect(allowed.response.status).toBe(200);

@@ -73,7 +73,9 @@ builder.mutationFields((t) => ({
 
 /**
  * The values written from now on that match the filters. A change announced without its value
- * (by a batch ingest) is read back from the store; a deletion leaves no value to send.
+ * is read back from the store: the exact version when the change names one (a value too large
+ * for a distributed pubsub's messages), else the current value (after a batch ingest); a
+ * deletion leaves no value to send.
  */
 async function* watchValues(
   changes: AsyncIterable<ValueChange>,
@@ -86,7 +88,13 @@ async function* watchValues(
   for await (const change of changes) {
     if (names && !names.has(change.featureName)) continue;
     if (ids && !ids.has(change.entityId)) continue;
-    const value = change.value ?? (await ctx.service.store.getValue(change.featureName, change.entityId));
+    const value =
+      change.value ??
+      (await ctx.service.store.getValue(
+        change.featureName,
+        change.entityId,
+        change.version === undefined ? {} : { version: change.version },
+      ));
     if (value) yield value;
   }
 }

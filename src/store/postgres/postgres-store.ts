@@ -101,6 +101,8 @@ export class PostgresFeatureStore extends FeatureStore {
   override readonly backend = "postgres";
   /** The PostgreSQL namespace (the schema is `featurestore_<namespace>`). */
   readonly namespace: string;
+  /** Where the store connects, as given (without the store's own URL parameters). */
+  readonly connection: string | pg.PoolConfig;
   private readonly poolConfig: pg.PoolConfig;
   private pool: pg.Pool | undefined;
   private readonly sql: ReturnType<typeof statements>;
@@ -113,6 +115,7 @@ export class PostgresFeatureStore extends FeatureStore {
       throw new ConfigurationError(`postgres pool size must be a positive integer, not ${options.poolSize}`);
     }
     this.namespace = options.namespace ?? "default";
+    this.connection = options.connection;
     this.sql = statements(schemaFor(this.namespace));
     const timeout = this.operationTimeoutMs > 0 ? this.operationTimeoutMs : undefined;
     const given =

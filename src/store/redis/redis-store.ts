@@ -116,7 +116,8 @@ export class RedisFeatureStore extends FeatureStore {
   readonly namespace: string;
   /** History entries kept per key. */
   readonly historyRetention: number;
-  private readonly connection: string | RedisOptions;
+  /** Where the store connects, as given (without the store's own URL parameters). */
+  readonly connection: string | RedisOptions;
   private readonly keys: NamespaceKeys;
   private client: Redis | undefined;
   /** `host:port/db` (or socket path) of the server, for messages; never the password. */
