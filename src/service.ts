@@ -17,6 +17,8 @@ export interface BatchReport {
   processed: number;
   /** Records without the entity id field, left out. */
   skipped: number;
+  /** Every value written, with its version, in record order. */
+  written: FeatureValue[];
 }
 
 /**
@@ -121,8 +123,8 @@ export class FeatureService {
       }
       processed++;
     });
-    await this.store.setValues(writes);
-    return { processed, skipped: records.length - processed };
+    const written = await this.store.setValues(writes);
+    return { processed, skipped: records.length - processed, written };
   }
 
   /** A vector of the named features, transformed if asked and a transform is configured. */

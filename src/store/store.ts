@@ -204,6 +204,11 @@ export abstract class FeatureStore {
     return (await this.findDefinitions([featureName]))[0] ?? null;
   }
 
+  /** The definitions of several features, in order (`null` where unregistered), in at most one backend call. */
+  async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+    return (await this.findDefinitions(featureNames)).map((def) => def ?? null);
+  }
+
   /** Every registered definition, sorted by name. */
   async listFeatures(): Promise<NormalizedDefinition[]> {
     await this.ensureOpen();

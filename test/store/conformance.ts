@@ -635,7 +635,18 @@ export function describeConformance(harness: BackendHarness): void {
           { user_id: null, age: 1 },
         ];
         expect(await service.ingestBatch(records, "user_id")).toBe(2);
-        expect(await service.ingestBatchReport(records, "user_id")).toEqual({ processed: 2, skipped: 2 });
+        const report = await service.ingestBatchReport(records, "user_id");
+        expect(report).toMatchObject({ processed: 2, skipped: 2 });
+        expect(report.written.map((w) => [w.featureName, w.entityId, w.value, w.version])).toEqual([
+          ["age", "u1", 20, 2],
+          ["country", "42", "DE", 2],
+          ["premium", "42", true, 2],
+        ]);
+        expect(await store.getDefinitions(["age", "ghost", "premium"])).toEqual([
+          await store.getDefinition("age"),
+          null,
+          await store.getDefinition("premium"),
+        ]);
         expect((await service.getFeatures("42", ["country", "premium", "user_id"])).values).toEqual({
           country: "DE",
           premium: true,
