@@ -5,14 +5,20 @@ import { FeatureStoreError } from "./core/errors.js";
 import { logger } from "./core/logger.js";
 import { type AuthOptions, useBearerAuth } from "./graphql/auth.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
-import { corsPolicy } from "./graphql/cors.js";
+import { corsPolicy, useVaryOrigin } from "./graphql/cors.js";
 import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
-import { maskError, useClientErrorStatus } from "./graphql/errors.js";
+import { useDocumentLimits } from "./graphql/document-limits.js";
+import {
+  maskError,
+  useClientErrorStatus,
+  useRequestParseErrors,
+  useVariableErrorCode,
+} from "./graphql/errors.js";
 import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
 import { useSchemaExposure } from "./graphql/exposure.js";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/health.js";
-import { type ApiLimits, aliasLimitRule, resolveLimits, useBodyLimit } from "./graphql/limits.js";
+import { type ApiLimits, resolveLimits, useBodyLimit } from "./graphql/limits.js";
 import { schema } from "./graphql/schema/index.js";
 import type { FeatureService } from "./service.js";
 
@@ -22,13 +28,19 @@ export interface AppOptions {
   service: FeatureService;
   /** Request limits; each one left out keeps its default (see `DEFAULT_LIMITS`). */
   limits?: Partial<ApiLimits>;
-  /** Bearer tokens; none by default (an open API, as for local development). */
+  /**
+   * Bearer tokens; none by default (an open API, as for local development).
+   * An empty token (or one holding whitespace) is refused with a ConfigurationError.
+   */
   auth?: AuthOptions;
   /** Origins whose pages may call the API from a browser (`*` for any); none by default. */
   corsOrigins?: readonly string[];
   /** Serve GraphiQL, with example operations, to browsers at `GET /graphql`. Default true. */
   graphiql?: boolean;
-  /** Answer introspection queries. Default true; turn off in production. */
+  /**
+   * Answer introspection queries. By default only when GraphiQL is served (which needs them);
+   * a server without GraphiQL does not describe its schema to whoever asks.
+   */
   introspection?: boolean;
   /** Suggest similar names in error messages. Default true; turn off in production. */
   fieldSuggestions?: boolean;
@@ -79,6 +91,8 @@ function yogaLogger(): YogaLogger {
  * - Domain errors carry their code in `extensions.code`; anything else is masked and logged.
  * - CSRF prevention is always on: a request must be preflighted by the browser (a JSON body)
  *   or carry the `x-graphql-yoga-csrf` header.
+ * - Each document is held to the limits (tokens, depth, aliases, cost, entity ids and reads),
+ *   and each subscription to its own bounded queue (see `ApiLimits`).
  *
  * @example
  * ```ts
@@ -92,32 +106,37 @@ function yogaLogger(): YogaLogger {
  */
 export function createApp(options: AppOptions): FeatureStoreApp {
   const limits = resolveLimits(options.limits);
-  const events = new FeatureEvents(options.pubsub ?? createFeaturePubSub());
+  const events = new FeatureEvents(options.pubsub ?? createFeaturePubSub(), {
+    maxSubscriptions: limits.maxSubscriptions,
+    maxQueuedEvents: limits.maxQueuedEvents,
+  });
   const deps = { service: options.service, limits, events };
-  const aliasRule = aliasLimitRule(limits.maxAliases);
+  const graphiql = options.graphiql !== false;
   const plugins: Plugin[] = [
     useCSRFPrevention(),
     useClientErrorStatus(),
+    useRequestParseErrors(),
+    useVariableErrorCode(),
     useBodyLimit(limits.maxBodyBytes),
     useHealthEndpoint(options.service.store, options.pubsubState),
+    useDocumentLimits(limits),
     {
-      onValidate({ addValidationRule }) {
-        addValidationRule(aliasRule);
-      },
       // app.dispose() (the server's shutdown) ends the subscription streams, which never end by themselves.
       onDispose() {
         events.close();
       },
     },
   ];
-  const auth = useBearerAuth(options.auth ?? {});
+  const auth = useBearerAuth(options.auth ?? {}, { graphqlPath: GRAPHQL_PATH });
   if (auth) plugins.push(auth);
   const exposure = useSchemaExposure({
-    introspection: options.introspection ?? true,
+    introspection: options.introspection ?? graphiql,
     fieldSuggestions: options.fieldSuggestions ?? true,
   });
   if (exposure) plugins.push(exposure);
-  if (options.graphiql !== false) plugins.push(useGraphiQLAssets());
+  if (graphiql) plugins.push(useGraphiQLAssets());
+  const vary = useVaryOrigin(options.corsOrigins ?? []);
+  if (vary) plugins.push(vary);
 
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -125,10 +144,9 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: LIVENESS_PATH,
     landingPage: false,
-    graphiql:
-      options.graphiql === false
-        ? false
-        : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
+    graphiql: !graphiql
+      ? false
+      : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
     renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError, isDev: false },
     logging: yogaLogger(),

@@ -15,10 +15,13 @@ export interface RunningServer {
   readonly url: string;
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** The GraphQL app the server hands its requests to (see `createApp`). */
   readonly app: FeatureStoreApp;
+  /** The store the server opened from `storeUrl`; {@link stop} closes it. */
   readonly store: FeatureStore;
   /** Where writes are announced to subscribers: shared with the other replicas on Redis and PostgreSQL. */
   readonly pubsub: ServerPubSub;
+  /** The Node HTTP server listening, with the configured timeouts and connection limit. */
   readonly http: Server;
   /**
    * Stops accepting connections, lets in-flight requests finish (cutting the rest after the
@@ -28,11 +31,7 @@ export interface RunningServer {
 }
 
 /** The app options a configuration asks for; subscriptions run on `pubsub` when given. */
-export function appOptionsFrom(
-  config: ServerConfig,
-  service: FeatureService,
-  pubsub?: ServerPubSub,
-): AppOptions {
+function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: ServerPubSub): AppOptions {
   return {
     service,
     pubsub: pubsub?.pubsub,
@@ -63,7 +62,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const service = new FeatureService(store);
     if (config.demoData) await loadDemoDataIfEmpty(service);
     const app = createApp(appOptionsFrom(config, service, changes));
-    const server = createServer(app);
+    const server = createServer(
+      {
+        requestTimeout: config.requestTimeoutMs,
+        headersTimeout: config.headersTimeoutMs,
+        // Node checks both timeouts only this often (every 30 s by default), which would let a
+        // slow client hold its connection well past them.
+        connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+      },
+      app,
+    );
+    server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    server.maxConnections = config.maxConnections;
     http = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
+import { ConfigurationError } from "../core/errors.js";
 import { ApiErrorCode } from "./errors.js";
 
 /** Bearer tokens guarding the API. Unset tokens leave that kind of operation open. */
@@ -11,8 +12,31 @@ export interface AuthOptions {
   readToken?: string | undefined;
 }
 
+/** What {@link useBearerAuth} needs to know about the app it guards. */
+export interface GuardedEndpoint {
+  /** The GraphQL endpoint's path: with a read token, every request to it needs a token. */
+  graphqlPath: string;
+}
+
 function digest(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
+}
+
+/**
+ * A configured token, trimmed. An empty one would leave the API open while looking guarded,
+ * and one with inner whitespace could never be presented in an Authorization header.
+ * @throws ConfigurationError for either.
+ */
+function checkedToken(token: string | undefined, name: string): string | undefined {
+  if (token === undefined) return undefined;
+  const trimmed = token.trim();
+  if (trimmed.length === 0) {
+    throw new ConfigurationError(
+      `the ${name} token is empty: leave it unset for an open API, or give a token`,
+    );
+  }
+  if (/\s/.test(trimmed)) throw new ConfigurationError(`the ${name} token must not contain whitespace`);
+  return trimmed;
 }
 
 /**
@@ -39,36 +63,58 @@ function unauthenticated(message: string): GraphQLError {
 }
 
 /**
- * Checks the bearer token of each operation before it executes: mutations need the write
- * token; queries and subscriptions need the read token (or the write token) when one is set.
- * Returns `undefined` when no token is configured, so an open API pays nothing per request.
+ * Guards the API with bearer tokens: mutations need the write token; with a read token set,
+ * every request to the GraphQL endpoint needs the read token (or the write token) too.
+ *
+ * The read check runs as soon as the request arrives, before its document is parsed or
+ * validated, so a client without a token cannot map the schema from validation errors either.
+ * The write check needs the operation, so it runs once the document is known, before anything
+ * executes. Returns `undefined` when no token is configured, so an open API pays nothing per
+ * request.
+ * @throws ConfigurationError for a token that is empty or holds whitespace.
  */
-export function useBearerAuth(options: AuthOptions): Plugin<YogaInitialContext> | undefined {
-  const write = options.writeToken ? digest(options.writeToken) : undefined;
-  const read = options.readToken ? digest(options.readToken) : undefined;
+export function useBearerAuth(
+  options: AuthOptions,
+  endpoint: GuardedEndpoint,
+): Plugin<YogaInitialContext> | undefined {
+  const writeToken = checkedToken(options.writeToken, "write");
+  const readToken = checkedToken(options.readToken, "read");
+  const write = writeToken === undefined ? undefined : digest(writeToken);
+  const read = readToken === undefined ? undefined : digest(readToken);
   if (!write && !read) return undefined;
 
-  const check = (document: DocumentNode, operationName: string | null | undefined, request: Request) => {
-    const isWrite = getOperationAST(document, operationName)?.operation === "mutation";
-    if (!isWrite && !read) return;
-    if (isWrite && !write) return;
+  /** The reason a request may not read, or undefined when it may. */
+  const readRefusal = (request: Request): GraphQLError | undefined => {
     const token = bearerToken(request);
-    if (token === undefined) {
-      throw unauthenticated(`${isWrite ? "mutations" : "this API"} need an Authorization: Bearer token`);
-    }
+    if (token === undefined) return unauthenticated("this API needs an Authorization: Bearer token");
     const presented = digest(token);
-    const allowed = isWrite
-      ? matches(presented, write)
-      : matches(presented, read) || matches(presented, write);
-    if (!allowed) throw unauthenticated("the bearer token is not valid for this operation");
+    if (matches(presented, read) || matches(presented, write)) return undefined;
+    return unauthenticated("the bearer token is not valid for this operation");
+  };
+
+  const checkWrite = (document: DocumentNode, operationName: string | null | undefined, request: Request) => {
+    if (!write || getOperationAST(document, operationName)?.operation !== "mutation") return;
+    const token = bearerToken(request);
+    if (token === undefined) throw unauthenticated("mutations need an Authorization: Bearer token");
+    if (!matches(digest(token), write))
+      throw unauthenticated("the bearer token is not valid for this operation");
   };
 
   return {
-    onExecute({ args }) {
-      check(args.document, args.operationName, args.contextValue.request);
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (!read || url.pathname !== endpoint.graphqlPath) return;
+      const refusal = readRefusal(request);
+      if (!refusal) return;
+      const { http, ...extensions } = refusal.extensions as { http: { headers: Record<string, string> } };
+      endResponse(
+        fetchAPI.Response.json(
+          { errors: [{ message: refusal.message, extensions }] },
+          { status: 401, headers: { ...http.headers, "cache-control": "no-store" } },
+        ),
+      );
     },
-    onSubscribe({ args }) {
-      check(args.document, args.operationName, args.contextValue.request);
+    onExecute({ args }) {
+      checkWrite(args.document, args.operationName, args.contextValue.request);
     },
   };
 }

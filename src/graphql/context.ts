@@ -1,7 +1,8 @@
 import type { FeatureService } from "../service.js";
 import type { FeatureEvents } from "./events.js";
-import { type ApiLimits, EntityBudget } from "./limits.js";
+import type { ApiLimits } from "./limits.js";
 import { createLoaders, type Loaders } from "./loaders.js";
+import { ReadBudget } from "./read-budget.js";
 
 /** What every resolver sees as its context. */
 export interface GraphQLContext {
@@ -9,10 +10,13 @@ export interface GraphQLContext {
   readonly service: FeatureService;
   /** This request's DataLoaders. */
   readonly loaders: Loaders;
-  /** The entity ids this request may still read vectors for. */
-  readonly entityBudget: EntityBudget;
-  /** The limits the complexity plugin enforces before the first root field resolves. */
-  readonly complexityLimit: { readonly complexity: number; readonly depth: number };
+  /** The entity ids and (entity, feature) reads this request may still make. */
+  readonly readBudget: ReadBudget;
+  /**
+   * The cost the complexity plugin allows before the first root field resolves. Depth is
+   * judged earlier, at validation, with fragments expanded and introspection counted.
+   */
+  readonly complexityLimit: { readonly complexity: number };
   /** Where writes are announced, and where subscriptions listen. */
   readonly events: FeatureEvents;
 }
@@ -25,15 +29,15 @@ export interface ContextDependencies {
 }
 
 /**
- * Builds the context of one request: fresh DataLoaders and a fresh entity budget, so nothing
+ * Builds the context of one request: fresh DataLoaders and a fresh read budget, so nothing
  * cached or counted leaks from one request into another.
  */
 export function createContext(deps: ContextDependencies): GraphQLContext {
   return {
     service: deps.service,
     loaders: createLoaders(deps.service),
-    entityBudget: new EntityBudget(deps.limits.maxEntityIds),
-    complexityLimit: { complexity: deps.limits.maxCost, depth: deps.limits.maxDepth },
+    readBudget: new ReadBudget(deps.limits.maxEntityIds, deps.limits.maxCost),
+    complexityLimit: { complexity: deps.limits.maxCost },
     events: deps.events,
   };
 }

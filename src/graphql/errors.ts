@@ -9,8 +9,14 @@ export const ApiErrorCode = {
   LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
   /** A missing or wrong bearer token (HTTP 401). */
   UNAUTHENTICATED: "UNAUTHENTICATED",
-  /** Anything unexpected: the message is masked and the error logged. */
-  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400). */
+  BAD_REQUEST: "BAD_REQUEST",
+  /** A document that does not parse, or is nested too deeply to (HTTP 400). */
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  /** Variables that do not fit the types the operation declares for them (HTTP 400). */
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  /** A subscription that fell too far behind the changes it was sent; its stream ends. */
+  SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
 } as const;
 
 /** The message clients get for a backend failure; the backend's own words stay in the log. */
@@ -19,9 +25,10 @@ const BACKEND_UNAVAILABLE_MESSAGE = "the feature store backend is unavailable; r
 /**
  * Yoga's error mask. A FeatureStoreError reaches the client as a GraphQLError whose
  * `extensions.code` is its code (with its details beside it); a GraphQLError raised on purpose
- * passes as it is; anything else becomes "Unexpected error." with code INTERNAL_SERVER_ERROR,
- * and yoga logs the original. Backend failures keep their code but not their message, which may
- * name hosts or driver internals.
+ * passes as it is, without `extensions.originalError` (yoga puts the JSON parser's message
+ * there, which quotes the request body back); anything else becomes "Unexpected error." with
+ * code INTERNAL_SERVER_ERROR, and yoga logs the original. Backend failures keep their code but
+ * not their message, which may name hosts or driver internals.
  */
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
@@ -37,7 +44,20 @@ export function maskError(error: unknown, message: string): Error {
       extensions: unavailable ? { code: original.code } : { ...original.details, code: original.code },
     });
   }
-  return maskUnexpected(error, message, false);
+  return withoutOriginalError(maskUnexpected(error, message, false));
+}
+
+function withoutOriginalError(error: Error): Error {
+  if (!(error instanceof GraphQLError) || !("originalError" in error.extensions)) return error;
+  const { originalError: _echo, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
 }
 
 /**
@@ -61,4 +81,67 @@ export function useClientErrorStatus(): Plugin {
 function isClientError(error: GraphQLError): boolean {
   const http = error.extensions.http as { status?: number } | undefined;
   return http?.status === 400;
+}
+
+/**
+ * Answers a query string or body the request parser cannot read (`variables={bad` in a GET, a
+ * body that is not JSON) with 400 BAD_REQUEST. Yoga's GET parser lets JSON.parse's SyntaxError
+ * escape, which would otherwise be a 500 logged with its stack, for a client's mistake.
+ */
+export function useRequestParseErrors(): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (requestParser === undefined) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (err) {
+          if (err instanceof SyntaxError) {
+            throw new GraphQLError("the request's variables or extensions are not valid JSON", {
+              extensions: { code: ApiErrorCode.BAD_REQUEST, http: { status: 400 } },
+            });
+          }
+          throw err;
+        }
+      });
+    },
+  };
+}
+
+/**
+ * Gives the errors of variables that do not coerce to their declared types the code
+ * BAD_USER_INPUT. graphql-js reports them without a code, in a result without `data` (the
+ * operation never started), which is how they are told apart from field errors.
+ */
+export function useVariableErrorCode(): Plugin {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
+          setResult({ ...result, errors: result.errors.map(withInputCode) });
+        },
+      };
+    },
+    onSubscribe() {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
+          setResult({ ...result, errors: result.errors.map(withInputCode) });
+        },
+      };
+    },
+  };
+}
+
+function withInputCode(error: GraphQLError): GraphQLError {
+  if (error.extensions.code !== undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT },
+  });
 }

@@ -1,11 +1,16 @@
-import { createPubSub, type PubSub } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { logger } from "../core/logger.js";
 import type { FeatureValue } from "../core/models.js";
+import { ApiErrorCode } from "./errors.js";
+import { DEFAULT_LIMITS, limitExceeded } from "./limits.js";
+import { type ChangeListener, ChangeListeners } from "./pubsub/change-listeners.js";
+import { SubscriberQueue } from "./subscriber-queue.js";
 
 /**
  * A change to one (feature, entity) key. `value` is the written value when the writer knew it
- * (a single ingest); after a batch or a deletion subscribers read the key to see what it serves.
- * A distributed pubsub may drop a large `value` on the way and keep its `version`, which
- * subscribers then read back from the store.
+ * (an ingest or a batch ingest); after a deletion subscribers read the key to see what it
+ * serves. A distributed pubsub may drop a large `value` on the way and keep its `version`,
+ * which subscribers then read back from the store.
  */
 export interface ValueChange {
   readonly featureName: string;
@@ -15,32 +20,79 @@ export interface ValueChange {
   readonly value?: FeatureValue;
 }
 
-/** The topics the API publishes: one, every change to a stored value. */
-export type FeatureEventTopics = { valueChanged: [ValueChange] };
-
 /**
- * The publish/subscribe channel behind subscriptions. The default is yoga's in-process pubsub;
- * several replicas share changes by passing one built on a distributed event target.
+ * The publish/subscribe channel behind subscriptions: in process by default
+ * ({@link createFeaturePubSub}), or shared between replicas through Redis or PostgreSQL.
+ * Listeners are plain callbacks, called as changes arrive; whoever listens keeps its own
+ * bounded queue (see {@link FeatureEvents.changes}), so no subscriber can make the channel hold
+ * more, nor make a publisher fail.
  */
-export type FeaturePubSub = PubSub<FeatureEventTopics>;
+export interface FeaturePubSub {
+  /** Announces a change to every listener (of every replica, for a shared channel). Never throws. */
+  publish(topic: "valueChanged", change: ValueChange): void;
+  /** Calls `listener` with every change heard from now on, until the returned function is called. */
+  listen(topic: "valueChanged", listener: ChangeListener): () => void;
+}
 
-/** An in-process {@link FeaturePubSub}. */
+/** An in-process {@link FeaturePubSub}: a publish reaches every listener before it returns. */
 export function createFeaturePubSub(): FeaturePubSub {
-  return createPubSub<FeatureEventTopics>();
+  const listeners = new ChangeListeners(() => "in-process");
+  return {
+    publish: (_topic, change) => listeners.deliver(change),
+    listen: (_topic, listener) => listeners.add(listener),
+  };
+}
+
+/** Which changes a subscriber wants: every one when a list is left out. */
+export interface ChangeFilter {
+  /** Only changes to these features. */
+  readonly featureNames?: readonly string[] | null | undefined;
+  /** Only changes to these entities. */
+  readonly entityIds?: readonly string[] | null | undefined;
+}
+
+/** Options of {@link FeatureEvents}; each one left out keeps its default from `DEFAULT_LIMITS`. */
+export interface FeatureEventsOptions {
+  /** Most streams open at once; one more is refused with LIMIT_EXCEEDED (limit `subscriptions`). */
+  maxSubscriptions?: number;
+  /** Most changes waiting for one stream before it is ended with SUBSCRIBER_TOO_SLOW. */
+  maxQueuedEvents?: number;
+}
+
+function subscriberTooSlow(maxQueuedEvents: number): GraphQLError {
+  return new GraphQLError(
+    `the subscription fell more than ${maxQueuedEvents} changes behind and was ended; subscribe again to resume`,
+    { extensions: { code: ApiErrorCode.SUBSCRIBER_TOO_SLOW, maxQueuedEvents } },
+  );
 }
 
 /**
  * What the mutations announce after they wrote, so subscribers hear of every change; and the
- * subscribers' view of it, which {@link FeatureEvents.close} ends so a shutdown is not held
- * open by streams that never finish on their own.
+ * subscribers' view of it: one bounded queue per stream, which {@link FeatureEvents.close} ends
+ * so a shutdown is not held open by streams that never finish on their own.
  */
 export class FeatureEvents {
-  private readonly active = new Set<AsyncIterator<ValueChange>>();
+  /** Most streams open at once. */
+  readonly maxSubscriptions: number;
+  /** Most changes waiting for one stream. */
+  readonly maxQueuedEvents: number;
+  private readonly open = new Set<SubscriberQueue<ValueChange>>();
   private closed = false;
 
-  constructor(readonly pubsub: FeaturePubSub) {}
+  constructor(
+    readonly pubsub: FeaturePubSub,
+    options: FeatureEventsOptions = {},
+  ) {
+    this.maxSubscriptions = options.maxSubscriptions ?? DEFAULT_LIMITS.maxSubscriptions;
+    this.maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_LIMITS.maxQueuedEvents;
+  }
 
-  /** Announces values written by an ingest. */
+  /** How many streams are open now. */
+  get subscriptions(): number {
+    return this.open.size;
+  }
+
+  /** Announces values written by an ingest or a batch ingest, each with its value and version. */
   publishWrites(values: readonly FeatureValue[]): void {
     for (const value of values) {
       this.pubsub.publish("valueChanged", {
@@ -52,48 +104,58 @@ export class FeatureEvents {
     }
   }
 
-  /** Announces the keys a batch ingest wrote (the records were accepted whole). */
-  publishBatch(records: readonly Record<string, unknown>[], entityIdField: string): void {
-    for (const record of records) {
-      const id = record[entityIdField];
-      if (id === undefined || id === null) continue;
-      const entityId = String(id);
-      for (const featureName of Object.keys(record)) {
-        if (featureName !== entityIdField) this.pubsub.publish("valueChanged", { featureName, entityId });
-      }
-    }
-  }
-
   /** Announces a deletion. */
   publishDeletion(featureName: string, entityId: string): void {
     this.pubsub.publish("valueChanged", { featureName, entityId });
   }
 
   /**
-   * Every change from now on, until the consumer stops or {@link FeatureEvents.close} is called.
-   * Listening starts at the call, not at the first read, so a write made right after a client
-   * subscribed is not missed.
+   * The changes matching `filter` from now on, until the consumer stops (`return()`, which
+   * takes effect at once), {@link FeatureEvents.close} is called, or the stream falls more than
+   * {@link maxQueuedEvents} changes behind: it then ends with the error SUBSCRIBER_TOO_SLOW,
+   * logged once. Listening starts at the call, not at the first read, so a write made right
+   * after a client subscribed is not missed; the filter applies before a change is queued, so
+   * changes a stream does not want never count against it.
+   * @throws GraphQLError LIMIT_EXCEEDED (limit `subscriptions`) when {@link maxSubscriptions}
+   * streams are open already.
    */
-  changes(): AsyncGenerator<ValueChange> {
-    const active = this.active;
-    if (this.closed) return (async function* () {})();
-    const source = this.pubsub.subscribe("valueChanged");
-    // A pubsub subscription starts on its first read: start it now.
-    const first = source.next();
-    active.add(source);
-    return (async function* () {
-      try {
-        for (let next = await first; !next.done; next = await source.next()) yield next.value;
-      } finally {
-        active.delete(source);
-        await source.return();
-      }
-    })();
+  changes(filter: ChangeFilter = {}): SubscriberQueue<ValueChange> {
+    let stop: (() => void) | undefined;
+    const queue: SubscriberQueue<ValueChange> = new SubscriberQueue<ValueChange>({
+      maxQueued: this.maxQueuedEvents,
+      overflow: () => {
+        logger.warn(
+          { maxQueuedEvents: this.maxQueuedEvents, subscriptions: this.open.size },
+          "a subscriber fell too far behind: its stream is ended",
+        );
+        return subscriberTooSlow(this.maxQueuedEvents);
+      },
+      onEnd: () => {
+        stop?.();
+        this.open.delete(queue);
+      },
+    });
+    if (this.closed) {
+      queue.end();
+      return queue;
+    }
+    if (this.open.size >= this.maxSubscriptions) {
+      throw limitExceeded("subscriptions", this.maxSubscriptions, this.open.size + 1, false);
+    }
+    const names = filter.featureNames ? new Set(filter.featureNames) : undefined;
+    const ids = filter.entityIds ? new Set(filter.entityIds) : undefined;
+    stop = this.pubsub.listen("valueChanged", (change) => {
+      if (names && !names.has(change.featureName)) return;
+      if (ids && !ids.has(change.entityId)) return;
+      queue.push(change);
+    });
+    this.open.add(queue);
+    return queue;
   }
 
-  /** Ends every open subscription; later ones end at once. */
+  /** Ends every open stream; later ones end at once. */
   close(): void {
     this.closed = true;
-    for (const source of this.active) void source.return?.();
+    for (const queue of [...this.open]) queue.end();
   }
 }

@@ -1,19 +1,33 @@
 import { type ComplexityErrorFn, ComplexityErrorKind } from "@pothos/plugin-complexity";
-import { GraphQLError, Kind, type SelectionNode, type ValidationRule } from "graphql";
+import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { ApiErrorCode } from "./errors.js";
 
 /**
  * How much one request may ask of the server. Every limit has a safe default
  * ({@link DEFAULT_LIMITS}). A request over a limit gets `extensions.code` `LIMIT_EXCEEDED` with
- * `extensions.limit` naming it; body size, depth, aliases and cost are judged before anything
- * runs (HTTP 413 or 400), the entity budget as fields resolve (the fields past it fail).
+ * `extensions.limit` naming it; body size, tokens, depth, aliases and cost are judged before
+ * anything runs (HTTP 413 or 400), the entity ids and feature reads as fields resolve (the
+ * fields past the limit fail, the others are answered).
  */
 export interface ApiLimits {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
-  /** Deepest selection nesting of an operation (`{ a { b } }` has depth 2). */
+  /**
+   * Most lexical tokens in one document: the parser stops there, so a document built to make
+   * parsing or validation slow (or to nest deeper than the parser's stack) costs little.
+   */
+  maxTokens: number;
+  /**
+   * Deepest selection nesting of an operation (`{ a { b } }` has depth 2), with fragments
+   * expanded and introspection fields counted like any other. The default admits the standard
+   * introspection query (depth 15) that GraphiQL and code generators send.
+   */
   maxDepth: number;
-  /** Most aliased fields in one document (aliases multiply the work of a single field). */
+  /**
+   * Most aliased fields in one operation, counted with fragment spreads expanded: a fragment
+   * with 10 aliases spread 10 times counts 100 (aliases multiply the work of a single field).
+   */
   maxAliases: number;
   /**
    * Most entity ids one request may read vectors for, summed over every `vector`, `vectors`,
@@ -21,24 +35,41 @@ export interface ApiLimits {
    */
   maxEntityIds: number;
   /**
-   * Highest cost of one operation, priced before it runs: a vector read costs one per
+   * Highest cost of one operation. It is priced before it runs: a vector read costs one per
    * (entity, feature) pair, so `vectors` costs entityIds.length x featureNames.length (a group's
    * vector {@link GROUP_VECTOR_COST}); `ingestBatch` one per record; every other field one, and
-   * the sub-selection of a list ten times its own cost.
+   * the sub-selection of a list ten times its own cost. As the vector fields resolve, the
+   * (entity, feature) pairs they really read are counted against it too, so a group's vector
+   * costs its real size.
    */
   maxCost: number;
+  /** Most `valueChanged` subscriptions open at once on one app (one server process). */
+  maxSubscriptions: number;
+  /**
+   * Most changes waiting for one subscriber. A subscriber further behind than this (a client
+   * that does not read, or reads slower than changes are written) has its stream ended with
+   * `SUBSCRIBER_TOO_SLOW`, so it never holds more memory than this many changes.
+   */
+  maxQueuedEvents: number;
 }
 
 /** The limits used where none are configured: generous for dashboards, small enough to be safe. */
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1_048_576,
-  maxDepth: 10,
+  maxTokens: 5000,
+  maxDepth: 15,
   maxAliases: 100,
   maxEntityIds: 1000,
   maxCost: 100_000,
+  maxSubscriptions: 1000,
+  maxQueuedEvents: 10_000,
 });
 
-/** The cost charged for a group's vector, whose feature count is unknown before the group is read. */
+/**
+ * The price of a group's vector before the operation runs, when the group's size is not known
+ * yet. As the field resolves, its real reads (one per feature of the group) are counted against
+ * `maxCost` too (see `ReadBudget`), so a wide group cannot pass for a narrow one.
+ */
 export const GROUP_VECTOR_COST = 50;
 
 /**
@@ -65,7 +96,7 @@ export function resolveLimits(overrides: Partial<ApiLimits> = {}): ApiLimits {
 export function limitExceeded(limit: string, max: number, actual: number, wholeRequest = true): GraphQLError {
   return new GraphQLError(`request exceeds the ${limit} limit (${actual} > max ${max})`, {
     extensions: {
-      code: "LIMIT_EXCEEDED",
+      code: ApiErrorCode.LIMIT_EXCEEDED,
       limit,
       max,
       actual,
@@ -82,65 +113,9 @@ export const complexityError: ComplexityErrorFn = (kind, result) =>
       ? limitExceeded("breadth", result.maxBreadth ?? 0, result.breadth)
       : limitExceeded("cost", result.maxComplexity ?? 0, result.complexity);
 
-/**
- * A validation rule refusing documents with more than `max` aliased fields. It depends on the
- * document alone, so yoga's validation cache runs it once per distinct query text.
- */
-export function aliasLimitRule(max: number): ValidationRule {
-  // The cache keys validation results by rule name, so the limit is part of it.
-  const rule: ValidationRule = (context) => {
-    let aliases = 0;
-    return {
-      Document: {
-        enter(document) {
-          for (const definition of document.definitions) {
-            if (
-              definition.kind === Kind.OPERATION_DEFINITION ||
-              definition.kind === Kind.FRAGMENT_DEFINITION
-            ) {
-              aliases += countAliases(definition.selectionSet.selections);
-            }
-          }
-          if (aliases > max) context.reportError(limitExceeded("aliases", max, aliases));
-          return false;
-        },
-      },
-    };
-  };
-  Object.defineProperty(rule, "name", { value: `AliasLimit${max}` });
-  return rule;
-}
-
-function countAliases(selections: readonly SelectionNode[]): number {
-  let count = 0;
-  for (const selection of selections) {
-    if (selection.kind === Kind.FIELD && selection.alias) count++;
-    if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) {
-      count += countAliases(selection.selectionSet.selections);
-    }
-  }
-  return count;
-}
-
-/**
- * The entity ids one request may still read. Resolvers take from it before they load, so the
- * sum over all fields (aliases included) stays within {@link ApiLimits.maxEntityIds}.
- */
-export class EntityBudget {
-  private spent = 0;
-
-  constructor(private readonly max: number) {}
-
-  /** Takes `count` ids from the budget. @throws GraphQLError LIMIT_EXCEEDED past the limit. */
-  take(count: number): void {
-    this.spent += count;
-    if (this.spent > this.max) throw limitExceeded("entityIds", this.max, this.spent, false);
-  }
-}
-
 function bodyTooLarge(max: number): GraphQLError {
   return new GraphQLError(`request body exceeds the limit of ${max} bytes`, {
-    extensions: { code: "LIMIT_EXCEEDED", limit: "bodyBytes", max, http: { status: 413 } },
+    extensions: { code: ApiErrorCode.LIMIT_EXCEEDED, limit: "bodyBytes", max, http: { status: 413 } },
   });
 }
 
@@ -182,7 +157,7 @@ export function useBodyLimit(max: number): Plugin {
       if (declared !== null) {
         if (!/^\d+$/.test(declared)) {
           throw new GraphQLError("invalid Content-Length", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            extensions: { code: ApiErrorCode.BAD_REQUEST, http: { status: 400 } },
           });
         }
         if (Number(declared) > max) throw bodyTooLarge(max);

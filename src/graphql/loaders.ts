@@ -13,9 +13,9 @@ export interface Loaders {
    * Fields asking for the same names in the same order share one loader, and so one batch.
    */
   vectors(featureNames: readonly string[]): DataLoader<string, FeatureVector>;
-  /** Group name -> stored group, or `null` when there is none. */
+  /** Group name -> stored group, or `null` when there is none; primed by the `groups` query. */
   readonly group: DataLoader<string, StoredGroup | null>;
-  /** Feature name -> definition, or `null` when it is not registered. */
+  /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
   readonly definition: DataLoader<string, NormalizedDefinition | null>;
   /** Drops the cached vectors of one entity, after a write to it. */
   forgetEntity(entityId: string): void;
@@ -33,8 +33,9 @@ export function createLoaders(service: FeatureService): Loaders {
   const group = new DataLoader<string, StoredGroup | null>((names) =>
     Promise.all(names.map((name) => store.getGroup(name))),
   );
+  // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
   const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
-    Promise.all(names.map((name) => store.getDefinition(name))),
+    store.getDefinitions(names),
   );
   return {
     vectors(featureNames) {

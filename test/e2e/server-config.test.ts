@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/index.js";
-import { configHelp, DEFAULT_STORE_URL, readServerConfig } from "../../src/server-config.js";
+import {
+  configHelp,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_STORE_URL,
+  readServerConfig,
+} from "../../src/server-config.js";
 
 describe("readServerConfig", () => {
   it("has defaults that run a fresh clone", () => {
@@ -17,8 +22,13 @@ describe("readServerConfig", () => {
       fieldSuggestions: true,
       limits: {},
       shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 10_000,
     });
     expect(DEFAULT_STORE_URL).toMatch(/^sqlite:\/\/data\//);
+    expect(DEFAULT_HTTP_LIMITS).toMatchObject({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 });
   });
 
   it("reads the environment", () => {
@@ -64,16 +74,71 @@ describe("readServerConfig", () => {
     });
   });
 
-  it("turns the schema explorer off in production unless asked", () => {
+  it("turns the schema explorer and the demo data off in production unless asked", () => {
     expect(readServerConfig({ NODE_ENV: "production" }, [])).toMatchObject({
       graphiql: false,
       introspection: false,
       fieldSuggestions: false,
+      demoData: false,
     });
+    expect(readServerConfig({ NODE_ENV: "production", FEATURESTORE_DEMO_DATA: "1" }, [])).toMatchObject({
+      demoData: true,
+    });
+  });
+
+  it("answers introspection only where GraphiQL is served, unless told otherwise", () => {
+    // GraphiQL needs introspection; without GraphiQL nothing here does.
     expect(readServerConfig({ NODE_ENV: "production", FEATURESTORE_GRAPHIQL: "1" }, [])).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
+    expect(readServerConfig({}, ["--no-graphiql"])).toMatchObject({ graphiql: false, introspection: false });
+    expect(readServerConfig({}, ["--no-graphiql", "--introspection"])).toMatchObject({
+      graphiql: false,
+      introspection: true,
+    });
+    expect(readServerConfig({ FEATURESTORE_INTROSPECTION: "false" }, [])).toMatchObject({
       graphiql: true,
       introspection: false,
     });
+  });
+
+  it("reads the new limits and the HTTP timeouts", () => {
+    const config = readServerConfig(
+      {
+        FEATURESTORE_MAX_TOKENS: "800",
+        FEATURESTORE_MAX_SUBSCRIPTIONS: "5",
+        FEATURESTORE_MAX_QUEUED_EVENTS: "50",
+        FEATURESTORE_REQUEST_TIMEOUT_MS: "2000",
+        FEATURESTORE_HEADERS_TIMEOUT_MS: "500",
+      },
+      ["--keep-alive-timeout-ms", "65000", "--max-connections", "64"],
+    );
+    expect(config).toMatchObject({
+      limits: { maxTokens: 800, maxSubscriptions: 5, maxQueuedEvents: 50 },
+      requestTimeoutMs: 2000,
+      headersTimeoutMs: 500,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 64,
+    });
+    expect(() => readServerConfig({ FEATURESTORE_HEADERS_TIMEOUT_MS: "40000" }, [])).toThrow(
+      /headers timeout .* must not exceed the request timeout/,
+    );
+  });
+
+  it("trims tokens, and refuses one that is set but empty rather than leaving the API open", () => {
+    expect(
+      readServerConfig({ FEATURESTORE_TOKEN: "  w \n", FEATURESTORE_READ_TOKEN: "\tr" }, []),
+    ).toMatchObject({
+      token: "w",
+      readToken: "r",
+    });
+    expect(() => readServerConfig({ FEATURESTORE_TOKEN: "" }, [])).toThrow(
+      /FEATURESTORE_TOKEN is set but empty/,
+    );
+    expect(() => readServerConfig({ FEATURESTORE_READ_TOKEN: "   " }, [])).toThrow(ConfigurationError);
+    expect(() => readServerConfig({}, ["--token", ""])).toThrow(/--token is set but empty/);
+    expect(() => readServerConfig({}, ["--token=a b"])).toThrow(/whitespace/);
   });
 
   it("refuses values that do not parse, naming the setting", () => {
@@ -95,6 +160,13 @@ describe("readServerConfig", () => {
       "FEATURESTORE_URL",
       "--[no-]demo-data",
       "FEATURESTORE_TOKEN",
+      "--max-tokens",
+      "FEATURESTORE_MAX_SUBSCRIPTIONS",
+      "FEATURESTORE_MAX_QUEUED_EVENTS",
+      "--request-timeout-ms",
+      "FEATURESTORE_HEADERS_TIMEOUT_MS",
+      "--keep-alive-timeout-ms",
+      "FEATURESTORE_MAX_CONNECTIONS",
     ]) {
       expect(help).toContain(name);
     }

@@ -90,6 +90,25 @@ describe("DataLoader batching", () => {
     for (const call of t.store.vectorsCalls) expect(call.entityIds).toEqual(["user-1", "user-2"]);
   });
 
+  it("looks up the definitions of every group's features with one getDefinitions call", async () => {
+    const reply = await query<{ groups: { features: { name: string }[] }[] }>(
+      t.app,
+      "{ groups { name features { name valueType } } }",
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?.groups.flatMap((g) => g.features)).toHaveLength(11);
+    expect(t.store.definitionsCalls).toHaveLength(1);
+    expect(t.store.definitionsCalls[0]).toHaveLength(11);
+    expect(t.store.definitionCalls).toBe(0);
+  });
+
+  it("primes the definition loader with what `features` returned", async () => {
+    // `features` resolves before the groups' definitions are asked for: they need no lookup.
+    const reply = await query(t.app, "{ features { name } groups { name features { name } } }");
+    expect(reply.errors).toBeUndefined();
+    expect(t.store.definitionsCalls).toEqual([]);
+  });
+
   it("does not share cached vectors between requests", async () => {
     const text = '{ vector(entityId: "user-1", featureNames: ["age"]) { values } }';
     expect((await query(t.app, text)).data).toEqual({ vector: { values: { age: 31 } } });

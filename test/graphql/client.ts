@@ -33,7 +33,7 @@ export async function testApp(options: Partial<AppOptions> & { demo?: boolean } 
   const store = new CountingStore();
   const service = options.service ?? new FeatureService(store);
   if (options.demo !== false) await loadDemoData(service);
-  store.vectorsCalls.length = 0;
+  store.resetCounts();
   const { demo: _demo, ...appOptions } = options;
   return { app: createApp({ ...appOptions, service }), store, service };
 }

@@ -1,4 +1,11 @@
-import { type FeatureVector, InMemoryFeatureStore } from "../../src/index.js";
+import {
+  type FeatureValue,
+  type FeatureVector,
+  InMemoryFeatureStore,
+  type NormalizedDefinition,
+  type ReadOptions,
+  type StoredGroup,
+} from "../../src/index.js";
 
 /** One `getVectors` call as the store saw it. */
 export interface VectorsCall {
@@ -7,11 +14,20 @@ export interface VectorsCall {
 }
 
 /**
- * The reference in-memory store, recording each batch read it serves: the tests prove
- * batching by what the real store was asked, not by a mock's expectations.
+ * The reference in-memory store, recording each batch read it serves and counting the lookups
+ * it answers: the tests prove batching by what the real store was asked, not by a mock's
+ * expectations.
  */
 export class CountingStore extends InMemoryFeatureStore {
   readonly vectorsCalls: VectorsCall[] = [];
+  /** The name lists `getDefinitions` was asked for, one per call. */
+  readonly definitionsCalls: string[][] = [];
+  /** How many times `getDefinition` (one name) was called. */
+  definitionCalls = 0;
+  /** How many times `getGroup` was called. */
+  groupCalls = 0;
+  /** How many times `getValue` was called. */
+  valueCalls = 0;
 
   override async getVectors(
     entityIds: readonly string[],
@@ -19,5 +35,38 @@ export class CountingStore extends InMemoryFeatureStore {
   ): Promise<FeatureVector[]> {
     this.vectorsCalls.push({ entityIds: [...entityIds], featureNames: [...featureNames] });
     return super.getVectors(entityIds, featureNames);
+  }
+
+  override async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+    this.definitionsCalls.push([...featureNames]);
+    return super.getDefinitions(featureNames);
+  }
+
+  override async getDefinition(featureName: string): Promise<NormalizedDefinition | null> {
+    this.definitionCalls++;
+    return super.getDefinition(featureName);
+  }
+
+  override async getGroup(name: string): Promise<StoredGroup | null> {
+    this.groupCalls++;
+    return super.getGroup(name);
+  }
+
+  override async getValue(
+    featureName: string,
+    entityId: string,
+    options?: ReadOptions,
+  ): Promise<FeatureValue | null> {
+    this.valueCalls++;
+    return super.getValue(featureName, entityId, options);
+  }
+
+  /** Forgets every count and recorded call. */
+  resetCounts(): void {
+    this.vectorsCalls.length = 0;
+    this.definitionsCalls.length = 0;
+    this.definitionCalls = 0;
+    this.groupCalls = 0;
+    this.valueCalls = 0;
   }
 }

@@ -1,4 +1,6 @@
+import { getIntrospectionQuery, parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { measureDocument } from "../../src/graphql/document-limits.js";
 import { DEFAULT_LIMITS, resolveLimits } from "../../src/graphql/limits.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { IngestDocument, ValueDocument, VectorsDocument } from "./generated/graphql.js";
@@ -92,6 +94,99 @@ describe("query depth", () => {
     expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: "depth", max: 3, actual: 4 });
     expect(t.store.vectorsCalls).toHaveLength(3);
   });
+
+  it("counts introspection fields and fields inside fragments", async () => {
+    const t = await testApp({ limits: { maxDepth: 3 } });
+    const viaFragment = await query(
+      t.app,
+      '{ groups { ...G } } fragment G on FeatureGroup { vector(entityId: "user-1") { features { value } } }',
+    );
+    expect(viaFragment.status).toBe(400);
+    expect(viaFragment.errors?.[0]?.extensions).toMatchObject({ limit: "depth", max: 3, actual: 4 });
+    const introspection = await query(t.app, "{ __schema { types { fields { name } } } }");
+    expect(introspection.status).toBe(400);
+    expect(introspection.errors?.[0]?.extensions).toMatchObject({ limit: "depth", max: 3, actual: 4 });
+    expect(t.store.vectorsCalls).toHaveLength(0);
+  });
+
+  it("admits the standard introspection query by default, which GraphiQL and code generators send", async () => {
+    const t = await testApp();
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    expect(measureDocument(parse(full)).depth).toBe(DEFAULT_LIMITS.maxDepth);
+    const reply = await query<{ __schema: { queryType: { name: string } } }>(t.app, full);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?.__schema.queryType.name).toBe("Query");
+  });
+});
+
+describe("introspection multiplied by fragments", () => {
+  /** `count` aliases per level, each spreading the next level's fragment: count^4 fields at the bottom. */
+  function fanOut(count: number): string {
+    const aliases = (prefix: string, field: string) =>
+      Array.from({ length: count }, (_, i) => `${prefix}${i}: ${field}`).join(" ");
+    return `query { ${aliases("s", "__schema { ...S }")} }
+      fragment S on __Schema { ${aliases("t", "types { ...T }")} }
+      fragment T on __Type { ${aliases("f", "fields { ...F }")} }
+      fragment F on __Field { ${aliases("y", "type { name }")} }`;
+  }
+
+  it("counts a fragment's aliases once per spread, so 56 written aliases count 41,370", async () => {
+    // 14 aliases per level are 56 in the text, under the limit of 100; expanded they would have
+    // built a 71 MB response.
+    const t = await testApp();
+    expect(measureDocument(parse(fanOut(14)))).toEqual({
+      depth: 5,
+      aliases: 14 + 14 ** 2 + 14 ** 3 + 14 ** 4,
+    });
+    const reply = await query(t.app, fanOut(14));
+    expect(reply.status).toBe(400);
+    expect(reply.data).toBeUndefined();
+    expect(codes(reply)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ limit: "aliases", max: 100, actual: 41_370 });
+    // Small fan-outs stay within the limit and are answered.
+    const small = await query(t.app, fanOut(2));
+    expect(small.errors).toBeUndefined();
+  });
+
+  it("measures each fragment once, however often it is spread, and survives fragment cycles", () => {
+    // 40 fragments, each spreading the next one 10 times: 10^40 aliased fields if expanded.
+    const levels = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `fragment L${i} on __Type { ${Array.from({ length: 10 }, (_, j) => `a${j}: ofType { ...L${i + 1} }`).join(" ")} }`,
+    );
+    const text = `{ __type(name: "Query") { ...L0 } } ${levels.join(" ")} fragment L40 on __Type { name }`;
+    expect(measureDocument(parse(text)).aliases).toBe(Number.MAX_SAFE_INTEGER);
+    const cycle =
+      '{ __type(name: "Query") { ...A } } fragment A on __Type { x: ofType { ...B } } fragment B on __Type { ...A }';
+    expect(measureDocument(parse(cycle))).toEqual({ depth: 2, aliases: 1 });
+  });
+});
+
+describe("tokens", () => {
+  it("stops the parser at maxTokens, before the document is validated or run", async () => {
+    const t = await testApp({ limits: { maxTokens: 200 } });
+    const names = Array.from({ length: 250 }, () => '"age"').join(", ");
+    const reply = await query(t.app, `{ vector(entityId: "user-1", featureNames: [${names}]) { values } }`);
+    expect(reply.status).toBe(400);
+    expect(codes(reply)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ limit: "tokens", max: 200 });
+    expect(t.store.vectorsCalls).toHaveLength(0);
+    // The same list as a variable costs a handful of tokens.
+    const asVariable = await query(
+      t.app,
+      'query($n: [String!]!) { vector(entityId: "user-1", featureNames: $n) { values } }',
+      { n: Array.from({ length: 250 }, () => "age") },
+    );
+    expect(asVariable.errors).toBeUndefined();
+  });
 });
 
 describe("aliases", () => {
@@ -107,6 +202,8 @@ describe("aliases", () => {
       "{ a: groups { ...G } b: groups { ...G } } fragment G on FeatureGroup { x: name y: description }",
     );
     expect(codes(viaFragment)).toEqual(["LIMIT_EXCEEDED"]);
+    // a, b, and the fragment's two aliases once per spread.
+    expect(viaFragment.errors?.[0]?.extensions).toMatchObject({ limit: "aliases", max: 3, actual: 6 });
     expect(t.store.vectorsCalls).toHaveLength(1);
   });
 
@@ -166,6 +263,40 @@ describe("query cost", () => {
     expect(codes(tooCostly)).toEqual(["LIMIT_EXCEEDED"]);
     expect(tooCostly.errors?.[0]?.extensions).toMatchObject({ limit: "cost", max: 1000 });
     expect(t.store.vectorsCalls).toHaveLength(1);
+  });
+
+  it("charges a group's vector its real size as it resolves, so a wide group cannot pass for a narrow one", async () => {
+    const t = await testApp({ limits: { maxCost: 1000 } });
+    await t.service.registerGroup({
+      name: "wide",
+      features: Array.from({ length: 500 }, (_, i) => ({
+        name: `w${i}`,
+        featureType: "NUMERIC" as const,
+        valueType: "INT" as const,
+      })),
+    });
+    const fields = Array.from(
+      { length: 10 },
+      (_, i) => `a${i}: groupVector(groupName: "wide", entityId: "e${i}") { entityId }`,
+    );
+    // Priced at 10 x 50 before it runs, under the limit; it would read 10 x 500 pairs.
+    const reply = await query<Record<string, { entityId: string } | null>>(t.app, `{ ${fields.join(" ")} }`);
+    expect(reply.status).toBe(200);
+    expect(Object.values(reply.data ?? {}).filter((v) => v !== null)).toHaveLength(2);
+    expect(codes(reply)).toEqual(Array(8).fill("LIMIT_EXCEEDED"));
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ limit: "cost", max: 1000, actual: 1500 });
+    const pairsRead = t.store.vectorsCalls.reduce(
+      (sum, c) => sum + c.entityIds.length * c.featureNames.length,
+      0,
+    );
+    expect(pairsRead).toBe(1000);
+    // Through `groups { vector }` too.
+    t.store.vectorsCalls.length = 0;
+    const viaGroups = await query(
+      t.app,
+      '{ groups { a: vector(entityId: "e1") { entityId } b: vector(entityId: "e2") { entityId } c: vector(entityId: "e3") { entityId } } }',
+    );
+    expect(codes(viaGroups)).toContain("LIMIT_EXCEEDED");
   });
 
   it("refuses a costly mutation before it writes", async () => {

@@ -24,10 +24,10 @@ describe("features / feature", () => {
   it("lists every definition sorted by name, with all its fields", async () => {
     const reply = await run(t.app, FeaturesDocument, {});
     expect(reply.status).toBe(200);
-    const names = reply.data?.features.map((f) => f.name) ?? [];
+    const names = reply.data?.features?.map((f) => f.name) ?? [];
     expect(names).toEqual([...names].sort());
     expect(names).toHaveLength(11);
-    expect(reply.data?.features.find((f) => f.name === "clicks_7d")).toEqual({
+    expect(reply.data?.features?.find((f) => f.name === "clicks_7d")).toEqual({
       name: "clicks_7d",
       featureType: "NUMERIC",
       valueType: "INT",
@@ -41,7 +41,7 @@ describe("features / feature", () => {
 
   it("filters by tag", async () => {
     const reply = await run(t.app, FeaturesDocument, { tag: "item" });
-    expect(reply.data?.features.map((f) => f.name)).toEqual([
+    expect(reply.data?.features?.map((f) => f.name)).toEqual([
       "item_category",
       "item_embedding",
       "item_price",
@@ -102,7 +102,7 @@ describe("value / history", () => {
 
   it("lists the history in version order", async () => {
     const reply = await run(t.app, HistoryDocument, { featureName: "clicks_7d", entityId: "user-1" });
-    expect(reply.data?.history.map((v) => [v.version, v.value])).toEqual([
+    expect(reply.data?.history?.map((v) => [v.version, v.value])).toEqual([
       [1, 12],
       [2, 15],
     ]);
@@ -150,8 +150,8 @@ describe("vector / vectors", () => {
   it("keeps the order of featureNames in values and features", async () => {
     const names = ["sessions_30d", "age", "country", "clicks_7d"];
     const reply = await run(t.app, VectorDocument, { entityId: "user-1", featureNames: names });
-    expect(Object.keys(reply.data?.vector.values as object)).toEqual(names);
-    expect(reply.data?.vector.features.map((f) => f.featureName)).toEqual(names);
+    expect(Object.keys(reply.data?.vector?.values as object)).toEqual(names);
+    expect(reply.data?.vector?.features.map((f) => f.featureName)).toEqual(names);
   });
 
   it("applies the service's transform only when asked", async () => {
@@ -161,21 +161,21 @@ describe("vector / vectors", () => {
     });
     const own = await testApp({ service });
     const raw = await run(own.app, VectorDocument, { entityId: "user-1", featureNames: ["age"] });
-    expect(raw.data?.vector.values).toEqual({ age: 31 });
+    expect(raw.data?.vector?.values).toEqual({ age: 31 });
     const scaled = await run(own.app, VectorDocument, {
       entityId: "user-1",
       featureNames: ["age"],
       applyTransform: true,
     });
-    expect(scaled.data?.vector.values).toEqual({ age: 0.31 });
-    expect(scaled.data?.vector.features[0]?.value).toBe(0.31);
+    expect(scaled.data?.vector?.values).toEqual({ age: 0.31 });
+    expect(scaled.data?.vector?.features[0]?.value).toBe(0.31);
   });
 
   it("returns one vector per id, in the order given, duplicates included", async () => {
     const ids = ["user-3", "user-404", "user-1", "user-3"];
     const reply = await run(t.app, VectorsDocument, { entityIds: ids, featureNames: ["age", "country"] });
-    expect(reply.data?.vectors.map((v) => v.entityId)).toEqual(ids);
-    expect(reply.data?.vectors.map((v) => v.values)).toEqual([
+    expect(reply.data?.vectors?.map((v) => v.entityId)).toEqual(ids);
+    expect(reply.data?.vectors?.map((v) => v.values)).toEqual([
       { age: 47, country: "US" },
       { age: 0, country: "unknown" },
       { age: 31, country: "FR" },
@@ -222,7 +222,7 @@ describe("groups / group / groupVector", () => {
 
   it("reads a group's vector for an entity", async () => {
     const reply = await run(t.app, GroupVectorDocument, { entityId: "item-2", groupName: "item" });
-    expect(reply.data?.groupVector.values).toEqual({
+    expect(reply.data?.groupVector?.values).toEqual({
       item_embedding: [0.5, 0.1, -0.2, 0.05],
       item_price: 249,
       item_category: "electronics",
@@ -232,9 +232,17 @@ describe("groups / group / groupVector", () => {
   it("answers an unknown group with GROUP_NOT_FOUND", async () => {
     const reply = await run(t.app, GroupVectorDocument, { entityId: "user-1", groupName: "nope" });
     expect(reply.status).toBe(200);
-    expect(reply.data).toBeNull();
+    expect(reply.data).toEqual({ groupVector: null });
     expect(codes(reply)).toEqual(["GROUP_NOT_FOUND"]);
     expect(reply.errors?.[0]?.path).toEqual(["groupVector"]);
     expect(reply.errors?.[0]?.extensions).toMatchObject({ groupName: "nope" });
+  });
+
+  it("answers a malformed group name with VALIDATION_FAILED, as the service does", async () => {
+    const reply = await run(t.app, GroupVectorDocument, { entityId: "user-1", groupName: "" });
+    expect(reply.data).toEqual({ groupVector: null });
+    expect(codes(reply)).toEqual(["VALIDATION_FAILED"]);
+    const service = await t.service.requireGroup("").catch((err: { code?: string }) => err.code);
+    expect(service).toBe("VALIDATION_FAILED");
   });
 });

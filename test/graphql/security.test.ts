@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { ConfigurationError, FeatureService, InMemoryFeatureStore } from "../../src/index.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestDocument, ValueDocument } from "./generated/graphql.js";
 
@@ -74,6 +76,57 @@ describe("bearer tokens", () => {
     expect((await t.service.store.getValue("age", "user-1"))?.value).toBe(31);
   });
 
+  it("with a read token, refuse a request without one before reading its document", async () => {
+    const t = await testApp({ auth: { readToken: READ } });
+    // Validation errors would tell an anonymous client which fields exist.
+    for (const text of ["{ vectr }", "{ groups { nope } }", "{ vector(", "{ __schema { types { name } } }"]) {
+      const reply = await query(t.app, text);
+      expect(reply.status, text).toBe(401);
+      expect(codes(reply)).toEqual(["UNAUTHENTICATED"]);
+      expect(reply.errors?.[0]?.message).toBe("this API needs an Authorization: Bearer token");
+      expect(reply.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect(JSON.stringify(reply)).not.toMatch(/vectr|nope|Syntax|Query/);
+    }
+    const wrong = await query(t.app, "{ vectr }", undefined, { authorization: "Bearer guess" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.errors?.[0]?.message).toBe("the bearer token is not valid for this operation");
+    // GET, and a mutation, are refused the same way.
+    const get = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent("{ vectr }")}`, {
+      headers: { "x-graphql-yoga-csrf": "1" },
+    });
+    expect(get.status).toBe(401);
+    const write = await run(t.app, DeleteValueDocument, { featureName: "age", entityId: "user-1" });
+    expect(write.status).toBe(401);
+    expect((await t.service.store.getValue("age", "user-1"))?.value).toBe(31);
+    // With the token, the client sees validation errors as usual; health stays open for probes.
+    const known = await query(t.app, "{ vectr }", undefined, { authorization: `Bearer ${READ}` });
+    expect(known.status).toBe(400);
+    expect((await t.app.fetch("http://localhost/health")).status).toBe(200);
+  });
+
+  it("are trimmed, and refused when empty or holding whitespace rather than leaving the API open", () => {
+    const service = new FeatureService(new InMemoryFeatureStore());
+    for (const auth of [
+      { writeToken: "" },
+      { writeToken: "   " },
+      { readToken: "" },
+      { writeToken: "two words" },
+    ]) {
+      expect(() => createApp({ service, auth }), JSON.stringify(auth)).toThrow(ConfigurationError);
+    }
+  });
+
+  it("accept a configured token given with surrounding whitespace", async () => {
+    const t = await testApp({ auth: { writeToken: ` ${WRITE}\n` } });
+    const reply = await run(
+      t.app,
+      IngestDocument,
+      { entityId: "user-1", features: { age: 41 } },
+      { authorization: `Bearer ${WRITE}` },
+    );
+    expect(reply.errors).toBeUndefined();
+  });
+
   it("guard each operation of a multi-operation document by the one selected", async () => {
     const t = await testApp({ auth: { writeToken: WRITE } });
     const text =
@@ -114,16 +167,20 @@ describe("CSRF prevention", () => {
   });
 });
 
+/** A browser's CORS preflight for a POST with a JSON body and a token. */
+function preflightRequest(origin: string): Request {
+  return new Request("http://localhost/graphql", {
+    method: "OPTIONS",
+    headers: {
+      origin,
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type, authorization",
+    },
+  });
+}
+
 describe("CORS", () => {
-  const preflight = (origin: string) =>
-    new Request("http://localhost/graphql", {
-      method: "OPTIONS",
-      headers: {
-        origin,
-        "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type, authorization",
-      },
-    });
+  const preflight = preflightRequest;
 
   it("sends no CORS headers when no origin is configured", async () => {
     const { app } = await testApp();
@@ -131,6 +188,17 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     const reply = await query(app, "{ groups { name } }", undefined, { origin: "https://evil.example" });
     expect(reply.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("mark every response as varying by Origin when origins are configured", async () => {
+    const { app } = await testApp({ corsOrigins: ["https://dash.example"] });
+    const allowed = await query(app, "{ groups { name } }", undefined, { origin: "https://dash.example" });
+    expect(allowed.headers.get("vary")).toMatch(/\bOrigin\b/);
+    const other = await query(app, "{ groups { name } }", undefined, { origin: "https://evil.example" });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(other.headers.get("vary")).toMatch(/\bOrigin\b/);
+    const preflight = await app.fetch(preflightRequest("https://dash.example"));
+    expect(preflight.headers.get("vary")).toMatch(/\bOrigin\b/);
   });
 
   it("allows the configured origins only, never with credentials", async () => {

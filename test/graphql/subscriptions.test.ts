@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FeatureStoreApp } from "../../src/app.js";
-import { createFeaturePubSub } from "../../src/graphql/events.js";
+import { logger } from "../../src/core/logger.js";
+import { createFeaturePubSub, type FeaturePubSub } from "../../src/graphql/events.js";
 import { EventStream } from "../event-stream.js";
 import { query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestBatchDocument, IngestDocument } from "./generated/graphql.js";
@@ -24,6 +25,30 @@ const subscribe = (
 
 const SELECTION = "{ featureName entityId value version }";
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** An in-process pubsub that counts its listeners: one per open subscription. */
+function countingPubSub(): FeaturePubSub & { listeners: number } {
+  const inner = createFeaturePubSub();
+  const counted = {
+    listeners: 0,
+    publish: inner.publish,
+    listen: (topic: "valueChanged", listener: Parameters<FeaturePubSub["listen"]>[1]) => {
+      const stop = inner.listen(topic, listener);
+      counted.listeners++;
+      let stopped = false;
+      return () => {
+        if (!stopped) counted.listeners--;
+        stopped = true;
+        stop();
+      };
+    },
+  };
+  return counted;
+}
+
 describe("valueChanged over server-sent events", () => {
   it("delivers each value an ingest writes, filtered by feature", async () => {
     const { app } = await testApp();
@@ -42,8 +67,8 @@ describe("valueChanged over server-sent events", () => {
     await stream.close();
   });
 
-  it("delivers batch writes read back from the store, filtered by entity, and skips deletions", async () => {
-    const { app } = await testApp();
+  it("delivers batch writes with their values, filtered by entity, and skips deletions", async () => {
+    const { app, store } = await testApp();
     const stream = await subscribe(app, `subscription { valueChanged(entityIds: ["user-3"]) ${SELECTION} }`);
     await run(app, DeleteValueDocument, { featureName: "country", entityId: "user-3" });
     await run(app, IngestBatchDocument, {
@@ -59,6 +84,85 @@ describe("valueChanged over server-sent events", () => {
       value: 48,
       version: 2,
     });
+    // The deletion was read back (it carries no value); the batch's write came with its value.
+    expect(store.valueCalls).toBe(1);
+    await stream.close();
+  });
+
+  it("delivers every change of a batch larger than 1024 changes, in order, without reading the store", async () => {
+    const { app, store } = await testApp();
+    const stream = await subscribe(app, "subscription { valueChanged { featureName entityId version } }");
+    const records = Array.from({ length: 1100 }, (_, i) => ({ id: `b${i}`, age: i }));
+    const reply = await run(app, IngestBatchDocument, { records, entityIdField: "id" });
+    expect(reply.data?.ingestBatch?.processed).toBe(1100);
+    const heard: string[] = [];
+    for (let i = 0; i < 1100; i++) heard.push((await stream.nextData()).valueChanged.entityId);
+    expect(heard).toEqual(records.map((r) => r.id));
+    expect(store.valueCalls).toBe(0);
+    // The app still answers.
+    expect((await query(app, "{ __typename }")).status).toBe(200);
+    await stream.close();
+  });
+
+  it("ends a subscriber that falls too far behind with SUBSCRIBER_TOO_SLOW, logged once, and no other", async () => {
+    const warned = vi.spyOn(logger, "warn");
+    const { app } = await testApp({ limits: { maxQueuedEvents: 100 } });
+    const everything = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
+    const one = await subscribe(app, `subscription { valueChanged(entityIds: ["b149"]) ${SELECTION} }`);
+    // 150 changes published at once: more than the 100 a stream may hold.
+    const records = Array.from({ length: 150 }, (_, i) => ({ id: `b${i}`, age: i }));
+    expect((await run(app, IngestBatchDocument, { records, entityIdField: "id" })).errors).toBeUndefined();
+    const events = [];
+    for (let event = await everything.next(); event !== undefined; event = await everything.next()) {
+      events.push(event);
+    }
+    // The change already awaited by the stream may go out; what was queued behind it is dropped.
+    expect(events.length).toBeLessThanOrEqual(2);
+    expect(events.at(-1)?.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "SUBSCRIBER_TOO_SLOW", maxQueuedEvents: 100 } }),
+    ]);
+    const tooSlow = warned.mock.calls.filter(([, message]) => String(message).includes("too far behind"));
+    expect(tooSlow).toHaveLength(1);
+    // The filtered subscriber queued one change only, and goes on.
+    expect((await one.nextData()).valueChanged).toMatchObject({ entityId: "b149", value: 149 });
+    await run(app, IngestDocument, { entityId: "b149", features: { age: 1 } });
+    expect((await one.nextData()).valueChanged).toMatchObject({ entityId: "b149", value: 1 });
+    await one.close();
+  });
+
+  it("refuses a subscription past maxSubscriptions, and frees a place as soon as a client leaves", async () => {
+    const pubsub = countingPubSub();
+    const { app } = await testApp({ pubsub, limits: { maxSubscriptions: 1 } });
+    const first = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
+    expect(pubsub.listeners).toBe(1);
+    const refused = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
+    const answer = await refused.next();
+    expect(answer?.errors).toEqual([
+      expect.objectContaining({
+        extensions: { code: "LIMIT_EXCEEDED", limit: "subscriptions", max: 1, actual: 2 },
+      }),
+    ]);
+    expect(pubsub.listeners).toBe(1);
+    // No change is published: the stream must end on the client's leaving alone.
+    await first.close();
+    await vi.waitFor(() => expect(pubsub.listeners).toBe(0));
+    const next = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
+    expect(pubsub.listeners).toBe(1);
+    pubsub.publish("valueChanged", { featureName: "age", entityId: "user-4" });
+    expect((await next.nextData()).valueChanged).toMatchObject({ entityId: "user-4", value: 19 });
+    await next.close();
+  });
+
+  it("keeps other subscribers and the publisher safe from a listener that throws", async () => {
+    const pubsub = createFeaturePubSub();
+    const { app } = await testApp({ pubsub });
+    const stream = await subscribe(app, `subscription { valueChanged ${SELECTION} }`);
+    pubsub.listen("valueChanged", () => {
+      throw new Error("a broken listener");
+    });
+    const reply = await run(app, IngestDocument, { entityId: "user-4", features: { age: 20 } });
+    expect(reply.errors).toBeUndefined();
+    expect((await stream.nextData()).valueChanged).toMatchObject({ entityId: "user-4", value: 20 });
     await stream.close();
   });
 

@@ -1,12 +1,9 @@
-import { createPubSub } from "graphql-yoga";
 import { ConfigurationError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { checkNamespace } from "../../store/namespace.js";
-import type { FeatureEventTopics, FeaturePubSub, ValueChange } from "../events.js";
+import type { FeaturePubSub, ValueChange } from "../events.js";
+import { ChangeListeners } from "./change-listeners.js";
 import { decodeChange, encodeChange } from "./change-message.js";
-
-/** The one topic the API publishes. */
-const TOPIC = "valueChanged";
 
 /**
  * A connection name: what Redis's `CLIENT SETNAME` takes (no spaces), short enough that
@@ -26,15 +23,13 @@ export interface EventTargetOptions {
   connectionName?: string;
 }
 
-/** The event yoga's pubsub dispatches and listens for. */
-type ChangeEvent = CustomEvent<ValueChange>;
-type ChangeListener = ((event: ChangeEvent) => void) | { handleEvent(event: ChangeEvent): void };
-
 /**
- * An event target for yoga's pubsub that carries {@link ValueChange}s between processes over a
- * message channel: a dispatched change is encoded and sent on the channel, and every message
- * heard on it (this process's own included) is decoded and handed to the local listeners. So a
- * subscriber on any replica hears the writes made through every replica of the same namespace.
+ * A pubsub that carries {@link ValueChange}s between processes over a message channel: a
+ * published change is encoded and sent on the channel, and every message heard on it (this
+ * process's own included) is decoded and handed to the local listeners. So a subscriber on any
+ * replica hears the writes made through every replica of the same namespace. Each subscriber
+ * keeps its own bounded queue (see `FeatureEvents.changes`), so a burst of messages is never
+ * dropped here for want of room.
  *
  * A transport (Redis pub/sub, PostgreSQL LISTEN/NOTIFY) implements {@link start},
  * {@link disconnect} and {@link send}, and reports through {@link listened} and {@link lost} when
@@ -58,7 +53,7 @@ export abstract class ChangeEventTarget {
   readonly listenerName: string;
   /** The base of the connections' names (see {@link EventTargetOptions.connectionName}). */
   protected readonly connectionName: string;
-  private readonly listeners = new Set<ChangeListener>();
+  private readonly listeners: ChangeListeners;
   private listening = false;
   private established = 0;
   private failedSends = 0;
@@ -82,7 +77,11 @@ export abstract class ChangeEventTarget {
     }
     this.connectionName = name;
     this.listenerName = `${name}-listen`;
-    this.pubsub = createPubSub<FeatureEventTopics>({ eventTarget: this });
+    this.listeners = new ChangeListeners(() => this.transport);
+    this.pubsub = {
+      publish: (_topic, change) => this.publish(change),
+      listen: (_topic, listener) => this.listeners.add(listener),
+    };
   }
 
   /** Connects and listens; resolves once a change published from now on will be heard. */
@@ -118,33 +117,21 @@ export abstract class ChangeEventTarget {
     return this.established;
   }
 
-  /** Yoga's pubsub adds its listener when a subscription starts. */
-  addEventListener(type: string, listener: ChangeListener | null): void {
-    if (type === TOPIC && listener) this.listeners.add(listener);
-  }
-
-  /** Yoga's pubsub removes its listener when a subscription ends. */
-  removeEventListener(type: string, listener: ChangeListener | null): void {
-    if (type === TOPIC && listener) this.listeners.delete(listener);
-  }
-
   /**
    * Sends a published change on the channel. Local listeners hear it when it comes back from
-   * the channel, in the same order as the other replicas do.
-   * @returns false when the change could not be encoded within the transport's limit.
+   * the channel, in the same order as the other replicas do. A change whose key alone exceeds
+   * the transport's limit is logged and dropped.
    */
-  dispatchEvent(event: ChangeEvent): boolean {
-    if (event.type !== TOPIC) return false;
-    const message = encodeChange(event.detail, this.maxMessageBytes);
+  private publish(change: ValueChange): void {
+    const message = encodeChange(change, this.maxMessageBytes);
     if (message === undefined) {
       logger.warn(
-        { transport: this.transport, featureName: event.detail.featureName, maxBytes: this.maxMessageBytes },
+        { transport: this.transport, featureName: change.featureName, maxBytes: this.maxMessageBytes },
         "change not published: its key alone exceeds the message limit",
       );
-      return false;
+      return;
     }
     this.send(message);
-    return true;
   }
 
   /** Hands a message heard on the channel to the local listeners. */
@@ -154,17 +141,7 @@ export abstract class ChangeEventTarget {
       logger.warn({ transport: this.transport, channel: this.channel }, "ignored a malformed change message");
       return;
     }
-    const event = new CustomEvent(TOPIC, { detail: change });
-    for (const listener of [...this.listeners]) {
-      // A listener that throws (a subscriber too slow for yoga's buffer) must not stop the others,
-      // nor escape into the transport's event loop, where it would crash the process.
-      try {
-        if (typeof listener === "function") listener(event);
-        else listener.handleEvent(event);
-      } catch (err) {
-        logger.warn({ transport: this.transport, err }, "a subscriber could not take a change");
-      }
-    }
+    this.listeners.deliver(change);
   }
 
   /** The transport listens on the channel again (or for the first time). */

@@ -64,10 +64,13 @@ export function definitionFromInput(input: FeatureDefinitionInputShape): Feature
 builder.queryFields((t) => ({
   features: t.field({
     type: [FeatureDefinitionRef],
+    nullable: true,
     description: "Every registered feature, sorted by name; only those carrying `tag` when it is given.",
     args: { tag: t.arg.string() },
     resolve: async (_root, { tag }, ctx) => {
       const all = await ctx.service.store.listFeatures();
+      // Later lookups of these names in the request (groups' features, `feature`) need no read.
+      for (const def of all) ctx.loaders.definition.prime(def.name, def);
       return tag == null ? all : all.filter((def) => def.tags.includes(tag));
     },
   }),
@@ -83,6 +86,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   registerFeature: t.field({
     type: FeatureDefinitionRef,
+    nullable: true,
     description:
       "Registers a feature. Registering an identical definition again is a no-op; a different one under the same name is a CONFLICT.",
     args: { input: t.arg({ type: FeatureDefinitionInput, required: true }) },

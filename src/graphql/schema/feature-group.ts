@@ -1,7 +1,5 @@
-import { GroupNotFoundError } from "../../core/errors.js";
 import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import { builder } from "../builder.js";
-import type { GraphQLContext } from "../context.js";
 import { GROUP_VECTOR_COST } from "../limits.js";
 import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } from "./feature-definition.js";
 import { FeatureVectorRef, loadVector } from "./feature-vector.js";
@@ -46,17 +44,17 @@ export const FeatureGroupInput = builder.inputType("FeatureGroupInput", {
   }),
 });
 
-async function requireGroup(ctx: GraphQLContext, groupName: string): Promise<StoredGroup> {
-  const group = await ctx.loaders.group.load(groupName);
-  if (!group) throw new GroupNotFoundError(groupName);
-  return group;
-}
-
 builder.queryFields((t) => ({
   groups: t.field({
     type: [FeatureGroupRef],
+    nullable: true,
     description: "Every registered group, sorted by name.",
-    resolve: (_root, _args, ctx) => ctx.service.listGroups(),
+    resolve: async (_root, _args, ctx) => {
+      const groups = await ctx.service.listGroups();
+      // Lookups of these groups later in the request (`group`, `groupVector`) need no read.
+      for (const group of groups) ctx.loaders.group.prime(group.name, group);
+      return groups;
+    },
   }),
   group: t.field({
     type: FeatureGroupRef,
@@ -67,20 +65,28 @@ builder.queryFields((t) => ({
   }),
   groupVector: t.field({
     type: FeatureVectorRef,
-    description: "Every feature of a group for one entity. GROUP_NOT_FOUND for an unknown group.",
+    nullable: true,
+    description:
+      "Every feature of a group for one entity. GROUP_NOT_FOUND for an unknown group, VALIDATION_FAILED for a malformed name.",
     args: {
       entityId: t.arg.id({ required: true }),
       groupName: t.arg.string({ required: true }),
     },
     complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-    resolve: async (_root, { entityId, groupName }, ctx) =>
-      loadVector(ctx, entityId, (await requireGroup(ctx, groupName)).featureNames),
+    resolve: async (_root, { entityId, groupName }, ctx) => {
+      // The request's loader finds the group, batched with the other group lookups so that the
+      // vector reads that follow share one batch too; when it finds none, the service says why
+      // (VALIDATION_FAILED for a malformed name, else GROUP_NOT_FOUND).
+      const group = (await ctx.loaders.group.load(groupName)) ?? (await ctx.service.requireGroup(groupName));
+      return loadVector(ctx, entityId, group.featureNames);
+    },
   }),
 }));
 
 builder.mutationFields((t) => ({
   registerGroup: t.field({
     type: FeatureGroupRef,
+    nullable: true,
     description:
       "Registers a group and all its features: every definition is checked first, so a group with one bad or conflicting feature registers nothing.",
     args: { input: t.arg({ type: FeatureGroupInput, required: true }) },

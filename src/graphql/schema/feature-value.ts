@@ -44,6 +44,7 @@ builder.queryFields((t) => ({
   }),
   history: t.field({
     type: [FeatureValueRef],
+    nullable: true,
     description:
       "Every value ever written for the feature and entity, in version order (deletions left out).",
     args: {
@@ -56,6 +57,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   deleteValue: t.boolean({
+    nullable: true,
     description:
       "Deletes the current value: reads fall back to the default, reads `asOf` an earlier instant still see it. True when there was a value to delete.",
     args: {
@@ -72,31 +74,40 @@ builder.mutationFields((t) => ({
 }));
 
 /**
- * The values written from now on that match the filters. A change announced without its value
+ * The values of the changes a subscriber's queue yields. A change announced without its value
  * is read back from the store: the exact version when the change names one (a value too large
- * for a distributed pubsub's messages), else the current value (after a batch ingest); a
- * deletion leaves no value to send.
+ * for a distributed pubsub's messages), else the current value (a deletion, which leaves none
+ * to send, or a change published without one). Not an async generator: a generator waiting for
+ * the next change would handle `return()` only once that change came, while this one passes it
+ * on at once, so a client that leaves frees its subscription immediately.
  */
-async function* watchValues(
-  changes: AsyncIterable<ValueChange>,
+function watchValues(
+  changes: AsyncIterator<ValueChange, unknown>,
   ctx: GraphQLContext,
-  featureNames: readonly string[] | null | undefined,
-  entityIds: readonly string[] | null | undefined,
-): AsyncGenerator<FeatureValue> {
-  const names = featureNames ? new Set(featureNames) : undefined;
-  const ids = entityIds ? new Set(entityIds) : undefined;
-  for await (const change of changes) {
-    if (names && !names.has(change.featureName)) continue;
-    if (ids && !ids.has(change.entityId)) continue;
-    const value =
-      change.value ??
-      (await ctx.service.store.getValue(
-        change.featureName,
-        change.entityId,
-        change.version === undefined ? {} : { version: change.version },
-      ));
-    if (value) yield value;
-  }
+): AsyncIterableIterator<FeatureValue> {
+  const iterator: AsyncIterableIterator<FeatureValue> = {
+    async next() {
+      for (;;) {
+        const step = await changes.next();
+        if (step.done) return { done: true, value: undefined };
+        const change = step.value;
+        const value =
+          change.value ??
+          (await ctx.service.store.getValue(
+            change.featureName,
+            change.entityId,
+            change.version === undefined ? {} : { version: change.version },
+          ));
+        if (value) return { done: false, value };
+      }
+    },
+    async return() {
+      await changes.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 builder.subscriptionFields((t) => ({
@@ -108,9 +119,9 @@ builder.subscriptionFields((t) => ({
       featureNames: t.arg.stringList({ description: "Only these features; every feature when omitted." }),
       entityIds: t.arg.idList({ description: "Only these entities; every entity when omitted." }),
     },
-    // changes() is called here, not inside the generator, so listening starts before the response.
+    // Listening starts here, before the response, so no write after the subscription is missed.
     subscribe: (_root, { featureNames, entityIds }, ctx) =>
-      watchValues(ctx.events.changes(), ctx, featureNames, entityIds),
+      watchValues(ctx.events.changes({ featureNames, entityIds }), ctx),
     resolve: (value) => value,
   }),
 }));

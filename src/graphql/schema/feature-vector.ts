@@ -55,7 +55,7 @@ export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector"
 /**
  * Starts loading one entity's vector through the request's DataLoader. Synchronous up to the
  * `load` call, so every field resolved in the same tick lands in the same batch.
- * @throws ValidationError for a malformed entity id; LIMIT_EXCEEDED past the entity budget.
+ * @throws ValidationError for a malformed entity id; LIMIT_EXCEEDED past the request's read budget.
  */
 export function loadVector(
   ctx: GraphQLContext,
@@ -63,7 +63,7 @@ export function loadVector(
   featureNames: readonly string[],
 ): Promise<FeatureVector> {
   checkEntityId(entityId);
-  ctx.entityBudget.take(1);
+  ctx.readBudget.take(1, featureNames.length);
   return ctx.loaders.vectors(featureNames).load(entityId);
 }
 
@@ -74,6 +74,7 @@ function transformed(service: FeatureService, vector: FeatureVector): FeatureVec
 builder.queryFields((t) => ({
   vector: t.field({
     type: FeatureVectorRef,
+    nullable: true,
     description:
       "The named features of one entity. A missing, deleted or expired value is replaced by the feature's default; an unregistered name reads as null.",
     args: {
@@ -92,6 +93,7 @@ builder.queryFields((t) => ({
   }),
   vectors: t.field({
     type: [FeatureVectorRef],
+    nullable: true,
     description: "The named features of several entities: one vector per id, in the order given.",
     args: {
       entityIds: t.arg.idList({ required: true }),
@@ -107,7 +109,7 @@ builder.queryFields((t) => ({
     }),
     resolve: (_root, { entityIds, featureNames, applyTransform }, ctx) => {
       for (const id of entityIds) checkEntityId(id);
-      ctx.entityBudget.take(entityIds.length);
+      ctx.readBudget.take(entityIds.length, featureNames.length);
       const loader = ctx.loaders.vectors(featureNames);
       const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
       return applyTransform ? vectors.then((vs) => vs.map((v) => transformed(ctx.service, v))) : vectors;

@@ -8,8 +8,17 @@ import "./feature-vector.js";
 import "./feature-group.js";
 import "./ingest.js";
 
-builder.queryType({ description: "Reads: definitions, groups, values, their history, and vectors." });
-builder.mutationType({ description: "Writes: definitions, groups and values." });
+// Root fields are nullable: a field that fails is null beside its error, and the others keep
+// their answers. Were they non-null, one failing field would null all of `data` and hide the
+// writes that the mutation fields before it did make.
+builder.queryType({
+  description:
+    "Reads: definitions, groups, values, their history, and vectors. A field that fails is null, with its error in `errors`; the other fields are answered.",
+});
+builder.mutationType({
+  description:
+    "Writes: definitions, groups and values, run one after the other. A field that fails is null, with its error in `errors`; the writes of the fields before it stand, and the fields after it still run.",
+});
 builder.subscriptionType({ description: "Changes as they happen, over server-sent events." });
 
 /** The API's schema, built once from every type file. `schema.graphql` is its sorted print. */

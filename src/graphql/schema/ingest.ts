@@ -28,6 +28,7 @@ const IngestBatchResultRef = builder.objectRef<BatchReport>("IngestBatchResult")
 builder.mutationFields((t) => ({
   ingest: t.field({
     type: IngestResultRef,
+    nullable: true,
     description:
       "Writes a record of feature name -> value for one entity. The whole record is checked first: all of it lands or none does.",
     args: {
@@ -46,6 +47,7 @@ builder.mutationFields((t) => ({
   }),
   ingestBatch: t.field({
     type: IngestBatchResultRef,
+    nullable: true,
     description:
       "Writes many records in one atomic batch; each record names its entity in `entityIdField`. Records without it are skipped.",
     args: {
@@ -61,7 +63,8 @@ builder.mutationFields((t) => ({
         eventTime: eventTime ?? undefined,
       });
       ctx.loaders.forgetAll();
-      ctx.events.publishBatch(batch, entityIdField);
+      // With their values: subscribers need not read the store once per change.
+      ctx.events.publishWrites(report.written);
       return report;
     },
   }),

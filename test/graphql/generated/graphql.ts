@@ -53,14 +53,14 @@ export type RegisterFeatureMutationVariables = Exact<{
 }>;
 
 
-export type RegisterFeatureMutation = { registerFeature: { name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null } };
+export type RegisterFeatureMutation = { registerFeature: { name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null } | null };
 
 export type RegisterGroupMutationVariables = Exact<{
   input: FeatureGroupInput;
 }>;
 
 
-export type RegisterGroupMutation = { registerGroup: { name: string, description: string | null, tags: Array<string>, featureNames: Array<string>, features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null }> } };
+export type RegisterGroupMutation = { registerGroup: { name: string, description: string | null, tags: Array<string>, featureNames: Array<string>, features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null }> } | null };
 
 export type IngestMutationVariables = Exact<{
   entityId: string | number;
@@ -69,7 +69,7 @@ export type IngestMutationVariables = Exact<{
 }>;
 
 
-export type IngestMutation = { ingest: { entityId: string, values: Array<{ featureName: string, entityId: string, value: unknown, version: number, timestamp: string, ageSeconds: number }> } };
+export type IngestMutation = { ingest: { entityId: string, values: Array<{ featureName: string, entityId: string, value: unknown, version: number, timestamp: string, ageSeconds: number }> } | null };
 
 export type IngestBatchMutationVariables = Exact<{
   records: Array<unknown> | unknown;
@@ -78,7 +78,7 @@ export type IngestBatchMutationVariables = Exact<{
 }>;
 
 
-export type IngestBatchMutation = { ingestBatch: { processed: number, skipped: number } };
+export type IngestBatchMutation = { ingestBatch: { processed: number, skipped: number } | null };
 
 export type DeleteValueMutationVariables = Exact<{
   featureName: string;
@@ -86,7 +86,7 @@ export type DeleteValueMutationVariables = Exact<{
 }>;
 
 
-export type DeleteValueMutation = { deleteValue: boolean };
+export type DeleteValueMutation = { deleteValue: boolean | null };
 
 export type IngestBetweenReadsMutationVariables = Exact<{
   entityId: string | number;
@@ -95,14 +95,14 @@ export type IngestBetweenReadsMutationVariables = Exact<{
 }>;
 
 
-export type IngestBetweenReadsMutation = { before: { vector: { values: unknown } }, ingest: { entityId: string }, after: { vector: { values: unknown } } };
+export type IngestBetweenReadsMutation = { before: { vector: { values: unknown } } | null, ingest: { entityId: string } | null, after: { vector: { values: unknown } } | null };
 
 export type FeaturesQueryVariables = Exact<{
   tag?: string | null | undefined;
 }>;
 
 
-export type FeaturesQuery = { features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null }> };
+export type FeaturesQuery = { features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, defaultValue: unknown, tags: Array<string>, ttlSeconds: number | null, description: string | null, dimension: number | null }> | null };
 
 export type FeatureQueryVariables = Exact<{
   name: string;
@@ -127,7 +127,7 @@ export type HistoryQueryVariables = Exact<{
 }>;
 
 
-export type HistoryQuery = { history: Array<{ featureName: string, entityId: string, value: unknown, version: number, timestamp: string, ageSeconds: number }> };
+export type HistoryQuery = { history: Array<{ featureName: string, entityId: string, value: unknown, version: number, timestamp: string, ageSeconds: number }> | null };
 
 export type VectorQueryVariables = Exact<{
   entityId: string | number;
@@ -136,7 +136,7 @@ export type VectorQueryVariables = Exact<{
 }>;
 
 
-export type VectorQuery = { vector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } };
+export type VectorQuery = { vector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } | null };
 
 export type VectorsQueryVariables = Exact<{
   entityIds: Array<string | number> | string | number;
@@ -144,14 +144,14 @@ export type VectorsQueryVariables = Exact<{
 }>;
 
 
-export type VectorsQuery = { vectors: Array<{ entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> }> };
+export type VectorsQuery = { vectors: Array<{ entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> }> | null };
 
 export type GroupsQueryVariables = Exact<{
   entityId: string | number;
 }>;
 
 
-export type GroupsQuery = { groups: Array<{ name: string, description: string | null, tags: Array<string>, featureNames: Array<string>, features: Array<{ name: string }>, vector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } }> };
+export type GroupsQuery = { groups: Array<{ name: string, description: string | null, tags: Array<string>, featureNames: Array<string>, features: Array<{ name: string }>, vector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } }> | null };
 
 export type GroupQueryVariables = Exact<{
   name: string;
@@ -166,7 +166,7 @@ export type GroupVectorQueryVariables = Exact<{
 }>;
 
 
-export type GroupVectorQuery = { groupVector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } };
+export type GroupVectorQuery = { groupVector: { entityId: string, values: unknown, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, registered: boolean }> } | null };
 
 export const DefinitionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DefinitionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FeatureDefinition"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"featureType"}},{"kind":"Field","name":{"kind":"Name","value":"valueType"}},{"kind":"Field","name":{"kind":"Name","value":"defaultValue"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"dimension"}}]}}]} as unknown as DocumentNode<DefinitionFieldsFragment, unknown>;
 export const ValueFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ValueFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FeatureValue"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"featureName"}},{"kind":"Field","name":{"kind":"Name","value":"entityId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"ageSeconds"}}]}}]} as unknown as DocumentNode<ValueFieldsFragment, unknown>;

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { logger } from "../../../src/core/logger.js";
 import type { FeatureValue } from "../../../src/core/models.js";
-import { FeatureEvents, type FeaturePubSub, type ValueChange } from "../../../src/graphql/events.js";
+import {
+  FeatureEvents,
+  type FeatureEventsOptions,
+  type FeaturePubSub,
+  type ValueChange,
+} from "../../../src/graphql/events.js";
 import type { ChangeEventTarget } from "../../../src/graphql/pubsub/change-event-target.js";
 
 /** How the suite gets event targets of one transport, on the shared local server. */
@@ -37,14 +43,20 @@ export function written(entityId: string, version: number, value: FeatureValue["
 }
 
 /** Changes heard from now on, one at a time: listening starts at the call, as a subscription's does. */
-export function listen(target: { pubsub: FeaturePubSub }): { next(): Promise<ValueChange>; stop(): void } {
-  const events = new FeatureEvents(target.pubsub);
+export function listen(
+  target: { pubsub: FeaturePubSub },
+  options: FeatureEventsOptions = {},
+): { next(): Promise<ValueChange>; readonly queued: number; stop(): void } {
+  const events = new FeatureEvents(target.pubsub, options);
   const changes = events.changes();
   return {
     async next() {
       const { done, value } = await changes.next();
       if (done) throw new Error("the change stream ended");
       return value;
+    },
+    get queued() {
+      return changes.length;
     },
     stop: () => events.close(),
   };
@@ -118,6 +130,40 @@ export function describeEventTarget<T extends ChangeEventTarget>(harness: Transp
       const versions: (number | undefined)[] = [];
       for (let i = 0; i < 100; i++) versions.push((await onB.next()).version);
       expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    });
+
+    it("keeps every change of a burst for a subscriber that reads none of them until the end", async () => {
+      const namespace = freshNamespace();
+      const [a, b] = [await create(namespace), await create(namespace)];
+      const warned = vi.spyOn(logger, "warn");
+      const onB = listen(b);
+      for (let version = 1; version <= 1100; version++) {
+        a.pubsub.publish("valueChanged", { featureName: "score", entityId: "burst", version });
+      }
+      await vi.waitFor(() => expect(onB.queued).toBe(1100), { timeout: 15_000, interval: 20 });
+      const versions: (number | undefined)[] = [];
+      for (let i = 0; i < 1100; i++) versions.push((await onB.next()).version);
+      expect(versions).toEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
+      expect(warned).not.toHaveBeenCalled();
+      warned.mockRestore();
+    });
+
+    it("ends a subscriber that falls too far behind with SUBSCRIBER_TOO_SLOW, logged once, and keeps the others", async () => {
+      const namespace = freshNamespace();
+      const [a, b] = [await create(namespace), await create(namespace)];
+      const warned = vi.spyOn(logger, "warn");
+      const slow = listen(b, { maxQueuedEvents: 50 });
+      const steady = listen(b);
+      for (let version = 1; version <= 120; version++) {
+        a.pubsub.publish("valueChanged", { featureName: "score", entityId: "slow", version });
+      }
+      await vi.waitFor(() => expect(steady.queued).toBe(120), { timeout: 15_000, interval: 20 });
+      await expect(slow.next()).rejects.toMatchObject({ extensions: { code: "SUBSCRIBER_TOO_SLOW" } });
+      await expect(slow.next()).rejects.toThrow("ended");
+      const tooSlow = warned.mock.calls.filter(([, message]) => String(message).includes("too far behind"));
+      expect(tooSlow).toHaveLength(1);
+      expect((await steady.next()).version).toBe(1);
+      warned.mockRestore();
     });
 
     it("keeps namespaces apart: a target hears nothing published in another namespace", async () => {
