@@ -5,14 +5,25 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FeatureDefinition } from "../src/core/models.js";
 import { FeatureService } from "../src/service.js";
 import { openStore } from "../src/store/open-store.js";
 import type { FeatureStore } from "../src/store/store.js";
+import {
+  entityId,
+  FEATURE_NAMES,
+  FEATURES,
+  FLOAT_NAMES,
+  NEVER_WRITTEN,
+  recordFor,
+  seed,
+} from "./lib/dataset.js";
 import { dropNamespace } from "./lib/drop-namespace.js";
-import { describeMachine } from "./lib/machine.js";
+import { loadAverage, machineLine } from "./lib/machine.js";
 import { measure } from "./lib/measure.js";
+import { progress } from "./lib/progress.js";
+import { openRawReader, type RawReader } from "./lib/raw-reader.js";
 import { type Summary, summarize } from "./lib/stats.js";
+import { displayUrl, expandUrl, storeUrls } from "./lib/store-urls.js";
 import { formatDuration, formatRate, markdownTable } from "./lib/table.js";
 
 /** The stores measured when no URL is given; `{tmp}` is a fresh folder removed at the end. */
@@ -22,92 +33,11 @@ const ROW_SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 /** Seconds of untimed calls before each row, so the JIT and the backend's caches settle. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5);
 
-const GROUP = "bench_user";
 /** Entities holding data for the reads; the reads rotate over all of them. */
 const SEEDED_ENTITIES = 1000;
 const BATCH_ENTITIES = 100;
 const INGEST_BATCH_RECORDS = 1000;
 const CONCURRENT_WRITES = 32;
-const EMBEDDING_DIMENSION = 16;
-
-/**
- * A realistic mix of 50 features: 20 FLOAT and 15 INT numerics, 14 STRING categoricals and one
- * 16-dimensional embedding. Every one has a default, as served features usually do.
- */
-const FEATURES: FeatureDefinition[] = [
-  ...Array.from({ length: 20 }, (_, i) => ({
-    name: `float_${pad(i)}`,
-    featureType: "NUMERIC" as const,
-    valueType: "FLOAT" as const,
-    defaultValue: 0,
-  })),
-  ...Array.from({ length: 15 }, (_, i) => ({
-    name: `int_${pad(i)}`,
-    featureType: "NUMERIC" as const,
-    valueType: "INT" as const,
-    defaultValue: 0,
-  })),
-  ...Array.from({ length: 14 }, (_, i) => ({
-    name: `category_${pad(i)}`,
-    featureType: "CATEGORICAL" as const,
-    valueType: "STRING" as const,
-    defaultValue: "unknown",
-  })),
-  {
-    name: "embedding",
-    featureType: "EMBEDDING",
-    valueType: "LIST",
-    dimension: EMBEDDING_DIMENSION,
-    defaultValue: new Array<number>(EMBEDDING_DIMENSION).fill(0),
-  },
-];
-const FEATURE_NAMES = FEATURES.map((f) => f.name);
-/** Left unwritten by the seed, so vector reads also serve a couple of defaults, as in production. */
-const NEVER_WRITTEN = new Set(["float_19", "category_13"]);
-const FLOAT_NAMES = FEATURE_NAMES.filter((n) => n.startsWith("float_") && !NEVER_WRITTEN.has(n));
-
-function pad(i: number): string {
-  return String(i).padStart(2, "0");
-}
-
-/** A deterministic pseudo-random stream (mulberry32), so every run writes the same data. */
-function randomStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = randomStream(42);
-
-/** A value of the right type for a feature. */
-function valueFor(def: FeatureDefinition): unknown {
-  switch (def.valueType) {
-    case "FLOAT":
-      return Math.round(random() * 1e6) / 1e3;
-    case "INT":
-      return Math.floor(random() * 10_000);
-    case "STRING":
-      return `value_${Math.floor(random() * 40)}`;
-    default:
-      return Array.from({ length: EMBEDDING_DIMENSION }, () => random() * 2 - 1);
-  }
-}
-
-/** One ingest record: the entity id plus a value for each feature not in `skip`. */
-function recordFor(entityId: string, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
-  const record: Record<string, unknown> = { entity_id: entityId };
-  for (const def of FEATURES) if (!skip.has(def.name)) record[def.name] = valueFor(def);
-  return record;
-}
-
-function entityId(i: number): string {
-  return `user_${String(i).padStart(6, "0")}`;
-}
 
 /** One row of the results table. */
 interface Row {
@@ -116,6 +46,8 @@ interface Row {
   /** Feature values each call reads or writes, to turn calls/s into values/s. */
   readonly valuesPerCall: number;
   readonly summary: Summary;
+  /** For a floor row (a bare client sending the same read): the operation it is the floor of. */
+  readonly floorOf?: string;
 }
 
 /** Runs the untimed warm-up, then the timed row. */
@@ -129,21 +61,17 @@ async function timed(
   return summarize(await measure(op, { budgetMs: ROW_SECONDS * 1000, ...options }));
 }
 
-/** Every benchmark against one store, which is fresh and empty. */
-async function benchStore(store: FeatureStore, backend: string): Promise<Row[]> {
+/**
+ * Every benchmark against one store, which is fresh and empty. `url` is the store's expanded
+ * URL: for Redis and PostgreSQL each read row is followed by its floor, the same read sent by a
+ * bare client to the same namespace.
+ */
+async function benchStore(store: FeatureStore, backend: string, url: string): Promise<Row[]> {
   const service = new FeatureService(store);
-  await service.registerGroup({ name: GROUP, features: FEATURES });
   progress(
     `${backend}: seeding ${SEEDED_ENTITIES} entities x ${FEATURES.length - NEVER_WRITTEN.size} features`,
   );
-  for (let first = 0; first < SEEDED_ENTITIES; first += INGEST_BATCH_RECORDS) {
-    const records = [];
-    for (let i = first; i < Math.min(SEEDED_ENTITIES, first + INGEST_BATCH_RECORDS); i++) {
-      records.push(recordFor(entityId(i), NEVER_WRITTEN));
-    }
-    await service.ingestBatch(records, "entity_id");
-  }
-  const entities = Array.from({ length: SEEDED_ENTITIES }, (_, i) => entityId(i));
+  const entities = await seed(service, SEEDED_ENTITIES);
   const batches = Array.from({ length: SEEDED_ENTITIES / BATCH_ENTITIES }, (_, b) =>
     entities.slice(b * BATCH_ENTITIES, (b + 1) * BATCH_ENTITIES),
   );
@@ -152,18 +80,44 @@ async function benchStore(store: FeatureStore, backend: string): Promise<Row[]> 
     operation: string,
     valuesPerCall: number,
     op: (call: number) => Promise<unknown>,
-    options?: { minCalls?: number; concurrency?: number },
+    options: { minCalls?: number; concurrency?: number; floorOf?: string } = {},
   ): Promise<void> => {
     progress(`${backend}: ${operation}`);
-    rows.push({ backend, operation, valuesPerCall, summary: await timed(op, options) });
+    const { floorOf, ...measureOptions } = options;
+    rows.push({ backend, operation, valuesPerCall, summary: await timed(op, measureOptions), floorOf });
   };
 
-  await row(`getVector (1 x ${FEATURES.length})`, FEATURES.length, (call) =>
-    store.getVector(entities[call % SEEDED_ENTITIES] as string, FEATURE_NAMES),
-  );
-  await row(`getVectors (${BATCH_ENTITIES} x ${FEATURES.length})`, BATCH_ENTITIES * FEATURES.length, (call) =>
-    store.getVectors(batches[call % batches.length] as string[], FEATURE_NAMES),
-  );
+  const raw = await openRawReader(url);
+  try {
+    if (raw) await checkFloor(raw, store, batches[0] as string[]);
+    const vector = `getVector (1 x ${FEATURES.length})`;
+    await row(vector, FEATURES.length, (call) =>
+      store.getVector(entities[call % SEEDED_ENTITIES] as string, FEATURE_NAMES),
+    );
+    if (raw) {
+      await row(
+        `${raw.label} (1 x ${FEATURES.length})`,
+        FEATURES.length,
+        (call) => raw.read([entities[call % SEEDED_ENTITIES] as string], FEATURE_NAMES),
+        { floorOf: vector },
+      );
+    }
+    const vectors = `getVectors (${BATCH_ENTITIES} x ${FEATURES.length})`;
+    await row(vectors, BATCH_ENTITIES * FEATURES.length, (call) =>
+      store.getVectors(batches[call % batches.length] as string[], FEATURE_NAMES),
+    );
+    if (raw) {
+      await row(
+        `${raw.label} (${BATCH_ENTITIES} x ${FEATURES.length})`,
+        BATCH_ENTITIES * FEATURES.length,
+        (call) => raw.read(batches[call % batches.length] as string[], FEATURE_NAMES),
+        { floorOf: vectors },
+      );
+    }
+  } finally {
+    await raw?.close();
+  }
+
   const setValue = (call: number): Promise<unknown> =>
     store.setValue(
       FLOAT_NAMES[call % FLOAT_NAMES.length] as string,
@@ -193,25 +147,65 @@ async function benchStore(store: FeatureStore, backend: string): Promise<Row[]> 
   return rows;
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
+/**
+ * Makes sure the bare client reads what the store reads: as many live values for the same
+ * entities and features. Otherwise a floor row could be timing a read of nothing.
+ * @throws Error when the two disagree.
+ */
+async function checkFloor(raw: RawReader, store: FeatureStore, entityIds: string[]): Promise<void> {
+  const vectors = await store.getVectors(entityIds, FEATURE_NAMES);
+  const live = vectors.reduce(
+    (n, v) => n + v.entries.filter((e) => !e.usedDefault && e.registered).length,
+    0,
+  );
+  const found = await raw.found(entityIds, FEATURE_NAMES);
+  if (found !== live || live === 0) {
+    throw new Error(
+      `${raw.label} found ${found} values where the store serves ${live}: the floor reads something else`,
+    );
+  }
 }
 
-/** The URLs to measure: arguments, else `BENCH_STORES` (comma or space separated), else the defaults. */
-function storeUrls(): string[] {
-  const fromArgs = process.argv.slice(2).filter((a) => a !== "--");
-  if (fromArgs.length > 0) return fromArgs;
-  const fromEnv = (process.env.BENCH_STORES ?? "").split(/[\s,]+/).filter((u) => u !== "");
-  return fromEnv.length > 0 ? fromEnv : DEFAULT_URLS;
+/** `a / b` as `1.23x`. */
+function ratio(a: number, b: number): string {
+  const r = a / b;
+  return Number.isFinite(r) ? `${r.toFixed(2)}x` : "n/a";
 }
 
-/** A URL without credentials, for the table. */
-function displayUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, "//");
+/** Each read beside its floor: how much the store adds to what the bare client takes. */
+function floorTable(rows: readonly Row[]): string | undefined {
+  const pairs = rows.flatMap((floor) => {
+    const ours = rows.find((r) => r.backend === floor.backend && r.operation === floor.floorOf);
+    return floor.floorOf !== undefined && ours ? [{ ours, floor }] : [];
+  });
+  if (pairs.length === 0) return undefined;
+  return markdownTable(
+    [
+      { title: "store" },
+      { title: "read" },
+      { title: "floor" },
+      { title: "ours p50", align: "right" },
+      { title: "floor p50", align: "right" },
+      { title: "ours/floor p50", align: "right" },
+      { title: "ours calls/s", align: "right" },
+      { title: "floor calls/s", align: "right" },
+      { title: "floor/ours calls/s", align: "right" },
+    ],
+    pairs.map(({ ours, floor }) => [
+      ours.backend,
+      ours.operation,
+      floor.operation,
+      formatDuration(ours.summary.p50Ns),
+      formatDuration(floor.summary.p50Ns),
+      ratio(ours.summary.p50Ns, floor.summary.p50Ns),
+      formatRate(ours.summary.opsPerSec),
+      formatRate(floor.summary.opsPerSec),
+      ratio(floor.summary.opsPerSec, ours.summary.opsPerSec),
+    ]),
+  );
 }
 
-function printResults(rows: readonly Row[], failures: readonly string[]): void {
-  const machine = describeMachine();
+function printResults(rows: readonly Row[], failures: readonly string[], loadBefore: string): void {
   const table = markdownTable(
     [
       { title: "store" },
@@ -232,12 +226,14 @@ function printResults(rows: readonly Row[], failures: readonly string[]): void {
       String(r.summary.count),
     ]),
   );
+  const floors = floorTable(rows);
   const lines = [
-    `${new Date().toISOString().slice(0, 10)}, Node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, ` +
-      `${machine.memoryGiB} GiB, ${machine.os}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up` +
-      (globalThis.gc ? ", gc between rows" : ""),
+    `${machineLine()}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up` +
+      (globalThis.gc ? ", gc between rows" : "") +
+      `; load average (1/5/15 min) ${loadBefore} at the start, ${loadAverage()} at the end`,
     "",
     table,
+    ...(floors ? ["", "Reads beside their floor (a bare client sending the same read):", "", floors] : []),
     ...failures.map((f) => `\nnot measured: ${f}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
@@ -247,14 +243,15 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), "featurestore-bench-"));
   const rows: Row[] = [];
   const failures: string[] = [];
+  const loadBefore = loadAverage();
   try {
-    for (const template of storeUrls()) {
-      const url = template.replaceAll("{tmp}", tmp).replaceAll("{pid}", String(process.pid));
+    for (const template of storeUrls(DEFAULT_URLS)) {
+      const url = expandUrl(template, tmp);
       const backend = displayUrl(template);
       let store: FeatureStore | undefined;
       try {
         store = await openStore(url);
-        rows.push(...(await benchStore(store, backend)));
+        rows.push(...(await benchStore(store, backend, url)));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         failures.push(`${backend}: ${message}`);
@@ -270,7 +267,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  printResults(rows, failures);
+  printResults(rows, failures, loadBefore);
   if (failures.length > 0) process.exitCode = 1;
 }
 

@@ -36,10 +36,16 @@ export async function dropNamespace(url: string): Promise<string | undefined> {
     }
     return `schema ${schemaFor(namespace)}`;
   }
-  const redis = new Redis(server.toString(), { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  // No reconnecting: a server that is down fails the drop at once instead of keeping the process alive.
+  const redis = new Redis(server.toString(), {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => undefined); // the failed command reports it
   let removed = 0;
   try {
+    await redis.connect();
     let cursor = "0";
     do {
       const [nextCursor, keys] = await redis.scan(

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, platform, release, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from "node:os";
 
 /** What a benchmark ran on, for the header of its results. */
 export interface Machine {
@@ -39,4 +39,22 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()}`,
   };
+}
+
+/**
+ * The 1, 5 and 15 minute load averages, e.g. `1.2 / 0.9 / 0.8`. On a shared machine they tell how
+ * much else was running: above the core count, every figure of a run is suspect.
+ */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
+}
+
+/** The header line of a results table: date, Node, CPU, cores, memory and OS. */
+export function machineLine(machine: Machine = describeMachine()): string {
+  return (
+    `${new Date().toISOString().slice(0, 10)}, Node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, ` +
+    `${machine.memoryGiB} GiB, ${machine.os}`
+  );
 }

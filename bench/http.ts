@@ -1,0 +1,421 @@
+/**
+ * HTTP load test of the GraphQL API: the real server, in a process of its own, under autocannon
+ * in this process. Run `npm run bench:http -- [store URL ...]`; see bench/README.md.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { entityId, FEATURE_NAMES } from "./lib/dataset.js";
+import { dropNamespace } from "./lib/drop-namespace.js";
+import { describeMachine, loadAverage, machineLine } from "./lib/machine.js";
+import { progress } from "./lib/progress.js";
+import { pinThisProcess, type ServerProcess, startServerProcess } from "./lib/server-process.js";
+import { type Summary, summarize } from "./lib/stats.js";
+import { displayUrl, expandUrl, storeUrls } from "./lib/store-urls.js";
+import { formatDuration, formatRate, markdownTable } from "./lib/table.js";
+
+/** Every backend, each in a scratch namespace the run drops when it is done. */
+const DEFAULT_URLS = [
+  "memory://",
+  "sqlite://{tmp}/bench.db",
+  "redis://127.0.0.1:6379/0?namespace=bench_http_{pid}",
+  "postgres://postgres@127.0.0.1:5432/test?namespace=bench_http_{pid}",
+];
+
+/** A comma- or space-separated list from the environment, else the default. */
+function listSetting(name: string, fallback: readonly string[]): string[] {
+  const items = (process.env[name] ?? "").split(/[\s,]+/).filter((s) => s !== "");
+  return items.length > 0 ? items : [...fallback];
+}
+
+/** Seconds each row keeps the load on (after its warm-up). */
+const ROW_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Seconds of unmeasured load before each row, at the row's own concurrency. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+/** Connections the rows are run with, each one request at a time (no pipelining). */
+const CONNECTIONS = listSetting("BENCH_CONNECTIONS", ["1", "4", "16"]).map(Number);
+/** The concurrency the aims are judged at: "moderate load". */
+const MODERATE = Number(process.env.BENCH_MODERATE_CONNECTIONS ?? 4);
+/** Entities the server seeds with the 50 features. */
+const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1000);
+/** Entities per `vectors` request. */
+const BATCH_ENTITIES = 100;
+/** Distinct `vector` request bodies: each connection cycles through them, so reads spread over entities. */
+const VECTOR_BODIES = Math.min(ENTITIES, 1000);
+
+/** The queries measured, by name; `BENCH_QUERIES` picks some of them. */
+const QUERY_NAMES = ["trivial", "vector", "vectors"] as const;
+type QueryName = (typeof QUERY_NAMES)[number];
+const QUERIES = listSetting("BENCH_QUERIES", QUERY_NAMES) as QueryName[];
+
+/** The CSRF-safe content type: yoga's CSRF prevention rejects a simple (unpreflighted) request. */
+const HEADERS = { "content-type": "application/json" };
+
+/** A query and the request bodies that exercise it. */
+interface Workload {
+  readonly name: QueryName;
+  /** What the table calls it. */
+  readonly label: string;
+  /** The request bodies; autocannon cycles through them on every connection. */
+  readonly bodies: readonly string[];
+  /** Checks one response before the load starts, so the figures are for correct answers. */
+  check(body: string, response: unknown): string | undefined;
+}
+
+const VECTOR_QUERY = `query Vector($entityId: ID!, $featureNames: [String!]!) {
+  vector(entityId: $entityId, featureNames: $featureNames) { entityId values }
+}`;
+const VECTORS_QUERY = `query Vectors($entityIds: [ID!]!, $featureNames: [String!]!) {
+  vectors(entityIds: $entityIds, featureNames: $featureNames) { entityId values }
+}`;
+
+interface VectorData {
+  readonly entityId: string;
+  readonly values: Record<string, unknown>;
+}
+
+/** Why a served vector is not the one asked for, or `undefined` when it is. */
+function vectorProblem(vector: VectorData | undefined, expectedId: string): string | undefined {
+  if (vector?.entityId !== expectedId) return `expected entity ${expectedId}, got ${vector?.entityId}`;
+  const served = Object.keys(vector.values ?? {}).length;
+  return served === FEATURE_NAMES.length
+    ? undefined
+    : `expected ${FEATURE_NAMES.length} values, got ${served}`;
+}
+
+function workloads(): Workload[] {
+  const all: Workload[] = [
+    {
+      name: "trivial",
+      label: "{ __typename }",
+      bodies: [JSON.stringify({ query: "{ __typename }" })],
+      check: (_body, response) =>
+        (response as { data?: { __typename?: string } }).data?.__typename === "Query"
+          ? undefined
+          : "no __typename",
+    },
+    {
+      name: "vector",
+      label: `vector (1 x ${FEATURE_NAMES.length})`,
+      bodies: Array.from({ length: VECTOR_BODIES }, (_, i) =>
+        JSON.stringify({
+          query: VECTOR_QUERY,
+          variables: { entityId: entityId(i), featureNames: FEATURE_NAMES },
+        }),
+      ),
+      check: (body, response) =>
+        vectorProblem(
+          (response as { data?: { vector?: VectorData } }).data?.vector,
+          (JSON.parse(body) as { variables: { entityId: string } }).variables.entityId,
+        ),
+    },
+    {
+      name: "vectors",
+      label: `vectors (${BATCH_ENTITIES} x ${FEATURE_NAMES.length})`,
+      bodies: Array.from({ length: Math.max(1, Math.floor(ENTITIES / BATCH_ENTITIES)) }, (_, b) =>
+        JSON.stringify({
+          query: VECTORS_QUERY,
+          variables: {
+            entityIds: Array.from({ length: BATCH_ENTITIES }, (_, i) =>
+              entityId((b * BATCH_ENTITIES + i) % ENTITIES),
+            ),
+            featureNames: FEATURE_NAMES,
+          },
+        }),
+      ),
+      check: (body, response) => {
+        const { entityIds } = (JSON.parse(body) as { variables: { entityIds: string[] } }).variables;
+        const vectors = (response as { data?: { vectors?: VectorData[] } }).data?.vectors ?? [];
+        if (vectors.length !== entityIds.length)
+          return `expected ${entityIds.length} vectors, got ${vectors.length}`;
+        for (const [i, id] of entityIds.entries()) {
+          const problem = vectorProblem(vectors[i], id);
+          if (problem) return problem;
+        }
+        return undefined;
+      },
+    },
+  ];
+  return all.filter((w) => QUERIES.includes(w.name));
+}
+
+/** Sends every body once and checks the answer: a benchmark of error responses measures nothing. */
+async function preflight(url: string, workload: Workload): Promise<void> {
+  for (const body of workload.bodies) {
+    const response = await fetch(url, { method: "POST", headers: HEADERS, body });
+    const text = await response.text();
+    let problem: string | undefined;
+    try {
+      const parsed = JSON.parse(text) as { errors?: unknown };
+      problem = parsed.errors ? JSON.stringify(parsed.errors) : workload.check(body, parsed);
+    } catch {
+      problem = "the answer is not JSON";
+    }
+    if (response.status !== 200 || problem) {
+      throw new Error(`${workload.label}: HTTP ${response.status}, ${problem ?? text.slice(0, 300)}`);
+    }
+  }
+}
+
+/** One load run's figures. */
+interface LoadResult {
+  readonly summary: Summary;
+  /** Responses that were not 2xx, plus connection errors and timeouts. */
+  readonly failed: number;
+  /** CPU time the server used per successful request, in microseconds. */
+  readonly serverCpuMicrosPerRequest: number;
+  /** The server's CPU time over the wall time: 1.0 is one core kept busy. */
+  readonly serverCores: number;
+  /** The same for this process, the load generator: near 1.0, it may be what limits req/s. */
+  readonly clientCores: number;
+}
+
+/**
+ * Runs autocannon against the server for `seconds`. Latencies are taken from autocannon's
+ * `response` events (its own per-request `process.hrtime` timing, to the nanosecond), because
+ * its latency histogram rounds to whole milliseconds, too coarse for sub-millisecond requests.
+ */
+async function load(
+  server: ServerProcess,
+  workload: Workload,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const target = new URL(server.url);
+  const requests: autocannon.Request[] = workload.bodies.map((body) => ({
+    method: "POST",
+    path: target.pathname,
+    headers: HEADERS,
+    body,
+  }));
+  const latenciesNs: number[] = [];
+  let failedResponses = 0;
+  const cpuBefore = await server.cpuMicros();
+  const clientBefore = process.cpuUsage();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: server.url, connections, pipelining: 1, duration: seconds, requests, timeout: 10 },
+      (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTimeMs) => {
+      if (statusCode >= 200 && statusCode < 300) latenciesNs.push(responseTimeMs * 1e6);
+      else failedResponses++;
+    });
+  });
+  const client = process.cpuUsage(clientBefore);
+  const cpuUsed = (await server.cpuMicros()) - cpuBefore;
+  const wallNs = result.duration * 1e9;
+  return {
+    summary: summarize({ latenciesNs, wallNs }),
+    failed: failedResponses + result.errors,
+    serverCpuMicrosPerRequest: latenciesNs.length > 0 ? cpuUsed / latenciesNs.length : Number.NaN,
+    serverCores: (cpuUsed * 1e3) / wallNs,
+    clientCores: ((client.user + client.system) * 1e3) / wallNs,
+  };
+}
+
+/** One row of the results table. */
+interface Row {
+  readonly backend: string;
+  readonly query: QueryName;
+  readonly label: string;
+  readonly connections: number;
+  readonly result: LoadResult;
+}
+
+/** Every row against one server, which is fresh and seeded. */
+async function benchServer(server: ServerProcess, backend: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const loads = workloads();
+  for (const workload of loads) {
+    progress(`${backend}: checking ${workload.bodies.length} ${workload.label} bodies`);
+    await preflight(server.url, workload);
+  }
+  // Connection counts outermost: the rows compared with each other (a query and the trivial
+  // one at the same load) run minutes apart at most, whatever else the machine is doing.
+  for (const connections of CONNECTIONS) {
+    for (const workload of loads) {
+      progress(`${backend}: ${workload.label}, ${connections} conns`);
+      if (WARMUP_SECONDS > 0) await load(server, workload, connections, WARMUP_SECONDS);
+      const result = await load(server, workload, connections, ROW_SECONDS);
+      rows.push({ backend, query: workload.name, label: workload.label, connections, result });
+    }
+  }
+  return rows;
+}
+
+function resultsTable(rows: readonly Row[]): string {
+  // Stores in the order measured, then each query's rows by rising load.
+  const stores = rows.map((r) => r.backend).filter((b, i, all) => all.indexOf(b) === i);
+  const sorted = [...rows].sort(
+    (a, b) =>
+      stores.indexOf(a.backend) - stores.indexOf(b.backend) ||
+      QUERY_NAMES.indexOf(a.query) - QUERY_NAMES.indexOf(b.query) ||
+      a.connections - b.connections,
+  );
+  return markdownTable(
+    [
+      { title: "store" },
+      { title: "query" },
+      { title: "conns", align: "right" },
+      { title: "req/s", align: "right" },
+      { title: "p50", align: "right" },
+      { title: "p99", align: "right" },
+      { title: "server CPU/req", align: "right" },
+      { title: "server cores", align: "right" },
+      { title: "client cores", align: "right" },
+      { title: "requests", align: "right" },
+      { title: "failed", align: "right" },
+    ],
+    sorted.map((r) => [
+      r.backend,
+      r.label,
+      String(r.connections),
+      formatRate(r.result.summary.opsPerSec),
+      formatDuration(r.result.summary.p50Ns),
+      formatDuration(r.result.summary.p99Ns),
+      formatDuration(r.result.serverCpuMicrosPerRequest * 1e3),
+      r.result.serverCores.toFixed(2),
+      r.result.clientCores.toFixed(2),
+      String(r.result.summary.count),
+      String(r.result.failed),
+    ]),
+  );
+}
+
+/** The p99 a 1 x 50 vector read should stay under at moderate load. */
+function vectorAimMs(backend: string): number {
+  return backend.startsWith("redis") ? 3 : 2;
+}
+
+/** One aim: what is measured on a row set, shown how, and whether it passes. */
+interface Aim {
+  readonly title: string;
+  /** The measured figure at one concurrency, or `undefined` when a needed row is missing. */
+  measure(at: (query: QueryName) => LoadResult | undefined): number | undefined;
+  format(value: number): string;
+  met(value: number): boolean;
+}
+
+function aims(backend: string): Aim[] {
+  const vectorMs = vectorAimMs(backend);
+  return [
+    {
+      title: `vector p99 < ${vectorMs} ms`,
+      measure: (at) => at("vector")?.summary.p99Ns,
+      format: formatDuration,
+      met: (p99) => p99 < vectorMs * 1e6,
+    },
+    {
+      title: "vector req/s >= 1/2 of { __typename }",
+      measure: (at) => {
+        const vector = at("vector");
+        const trivial = at("trivial");
+        return vector && trivial ? vector.summary.opsPerSec / trivial.summary.opsPerSec : undefined;
+      },
+      format: (share) => `${(share * 100).toFixed(0)}%`,
+      met: (share) => share >= 0.5,
+    },
+    {
+      title: "vectors p99 < 15 ms",
+      measure: (at) => at("vectors")?.summary.p99Ns,
+      format: formatDuration,
+      met: (p99) => p99 < 15e6,
+    },
+  ];
+}
+
+/**
+ * The aims of each store at every concurrency measured; the verdict is the one at
+ * {@link MODERATE} connections, the load the aims are stated for.
+ */
+function aimsTable(rows: readonly Row[]): string | undefined {
+  const backends = rows.map((r) => r.backend).filter((b, i, all) => all.indexOf(b) === i);
+  const lines = backends.flatMap((backend) =>
+    aims(backend).flatMap((aim) => {
+      const figures = CONNECTIONS.map((connections) =>
+        aim.measure(
+          (query) =>
+            rows.find((r) => r.backend === backend && r.query === query && r.connections === connections)
+              ?.result,
+        ),
+      );
+      if (figures.every((f) => f === undefined)) return [];
+      const moderate = figures[CONNECTIONS.indexOf(MODERATE)];
+      const verdict = moderate === undefined ? "n/a" : aim.met(moderate) ? "met" : "missed";
+      return [
+        [backend, aim.title, ...figures.map((f) => (f === undefined ? "n/a" : aim.format(f))), verdict],
+      ];
+    }),
+  );
+  if (lines.length === 0) return undefined;
+  return markdownTable(
+    [
+      { title: "store" },
+      { title: "aim" },
+      ...CONNECTIONS.map((c) => ({ title: `${c} conns`, align: "right" as const })),
+      { title: `at ${MODERATE} conns` },
+    ],
+    lines,
+  );
+}
+
+async function main(): Promise<void> {
+  const pin = process.env.BENCH_PIN === "1";
+  // Before pinning, which would make this process see a single core.
+  const machine = describeMachine();
+  // The load generator on CPU 1, the server on CPU 0: neither steals the other's core.
+  if (pin) pinThisProcess(1);
+  const cpuProfileDir = process.env.BENCH_CPU_PROF || undefined;
+  const tmp = mkdtempSync(join(tmpdir(), "featurestore-bench-http-"));
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  const loadBefore = loadAverage();
+  try {
+    for (const template of storeUrls(DEFAULT_URLS)) {
+      const url = expandUrl(template, tmp);
+      const backend = displayUrl(template);
+      let server: ServerProcess | undefined;
+      try {
+        progress(`${backend}: starting the server, seeding ${ENTITIES} entities`);
+        server = await startServerProcess({
+          storeUrl: url,
+          entities: ENTITIES,
+          cpuProfileDir,
+          cpu: pin ? 0 : undefined,
+        });
+        progress(`${backend}: server ${server.pid} at ${server.url}`);
+        rows.push(...(await benchServer(server, backend)));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        failures.push(`${backend}: ${message}`);
+        progress(`${backend} failed: ${message}`);
+      } finally {
+        await server?.stop();
+        const dropped = await dropNamespace(url).catch(
+          (err: unknown) => `nothing (drop failed: ${String(err)})`,
+        );
+        if (dropped) progress(`${backend}: dropped ${dropped}`);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const aims = aimsTable(rows);
+  const lines = [
+    `${machineLine(machine)}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up, ` +
+      `no pipelining, ${ENTITIES} entities seeded` +
+      (pin ? ", server pinned to CPU 0 and load generator to CPU 1" : "") +
+      `; load average (1/5/15 min) ${loadBefore} at the start, ${loadAverage()} at the end`,
+    "",
+    resultsTable(rows),
+    ...(aims ? ["", aims] : []),
+    ...(cpuProfileDir ? ["", `server CPU profiles: ${cpuProfileDir}`] : []),
+    ...failures.map((f) => `\nnot measured: ${f}`),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,115 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { schemaFor } from "../../src/store/postgres/postgres-schema.js";
+import { entityKeys } from "../../src/store/redis/redis-keys.js";
+
+/**
+ * A bare database client that fetches exactly what a store's current-value read fetches, with
+ * none of the store's work around it (validation, decoding, defaults, error translation). What
+ * it takes is the floor under the store's `getVector`/`getVectors`.
+ */
+export interface RawReader {
+  /** What the floor rows are labelled with, e.g. `bare ioredis`. */
+  readonly label: string;
+  /** Sends the read the store would send for these entities and features; the reply is not decoded. */
+  read(entityIds: readonly string[], featureNames: readonly string[]): Promise<unknown>;
+  /**
+   * How many of the values {@link RawReader.read} fetches exist: checked against the store before
+   * the floor is timed, so a floor that reads the wrong keys or table cannot pass for a fast one.
+   */
+  found(entityIds: readonly string[], featureNames: readonly string[]): Promise<number>;
+  /** Closes the client. */
+  close(): Promise<void>;
+}
+
+/** Removes the store's own query parameters, leaving the URL the client library understands. */
+function serverUrl(url: string, storeParams: readonly string[]): { server: string; namespace: string } {
+  const parsed = new URL(url);
+  const namespace = parsed.searchParams.get("namespace") ?? "default";
+  for (const param of storeParams) parsed.searchParams.delete(param);
+  return { server: parsed.toString(), namespace };
+}
+
+/**
+ * The Redis store reads the current values of E entities as one pipeline of E `HMGET`s of the
+ * entity's `cur` hash (see `readCurrent` in src/store/redis/redis-store.ts); the keys come from
+ * the store's own `entityKeys`. A single entity is sent as a plain `HMGET`, the cheapest way to
+ * ask for the same data.
+ */
+async function redisReader(url: string): Promise<RawReader> {
+  const { server, namespace } = serverUrl(url, ["namespace", "historyRetention"]);
+  const client = new Redis(server, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+  } catch (err) {
+    // Otherwise ioredis keeps reconnecting, and the process never ends.
+    client.disconnect();
+    throw err;
+  }
+  return {
+    label: "bare ioredis",
+    read(entityIds, featureNames) {
+      const [only] = entityIds;
+      if (entityIds.length === 1 && only !== undefined) {
+        return client.hmget(entityKeys(namespace, only).current, ...featureNames);
+      }
+      const pipeline = client.pipeline();
+      for (const id of entityIds) pipeline.hmget(entityKeys(namespace, id).current, ...featureNames);
+      return pipeline.exec();
+    },
+    async found(entityIds, featureNames) {
+      const pipeline = client.pipeline();
+      for (const id of entityIds) pipeline.hmget(entityKeys(namespace, id).current, ...featureNames);
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.flatMap(([, values]) => values as (string | null)[]).filter((v) => v !== null).length;
+    },
+    async close() {
+      await client.quit();
+    },
+  };
+}
+
+/**
+ * The PostgreSQL store reads current values with one named statement over the namespace's
+ * `current` table. The text below is the store's `current` statement (`statements()` in
+ * src/store/postgres/postgres-store.ts, which is not exported) character for character; keep the
+ * two in step. Prepared by name as the store does, so each connection plans it once.
+ */
+async function postgresReader(url: string): Promise<RawReader> {
+  const { server, namespace } = serverUrl(url, ["namespace", "pool_size"]);
+  const schema = schemaFor(namespace);
+  const pool = new pg.Pool({ connectionString: server, max: 10 });
+  const statement = {
+    name: "bench_raw_current",
+    text: `SELECT entity, feature, version, event_time, payload FROM ${schema}.current
+       WHERE entity = ANY($1::text[]) AND feature = ANY($2::text[])`,
+  };
+  return {
+    label: "bare pg",
+    async read(entityIds, featureNames) {
+      // The store passes distinct ids and names; the benchmark's are distinct already.
+      return (await pool.query({ ...statement, values: [entityIds, featureNames] })).rows;
+    },
+    async found(entityIds, featureNames) {
+      const { rows } = await pool.query<{ payload: string | null }>({
+        ...statement,
+        values: [entityIds, featureNames],
+      });
+      return rows.filter((r) => r.payload !== null).length;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * A bare reader for a Redis or PostgreSQL store URL (the same server and namespace the store
+ * uses), or `undefined` for a backend that has no separate server to measure against.
+ */
+export async function openRawReader(url: string): Promise<RawReader | undefined> {
+  const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
+  if (scheme === "redis" || scheme === "rediss") return redisReader(url);
+  if (scheme === "postgres" || scheme === "postgresql") return postgresReader(url);
+  return undefined;
+}
