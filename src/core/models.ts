@@ -67,8 +67,12 @@ export interface VectorEntry {
   value: FeatureData | null;
   /** The version served, or `null` when the default (or nothing) was served. */
   version: number | null;
-  /** The served value's event time, or `null` for a default. */
-  timestamp: Date | null;
+  /**
+   * The served value's event time in epoch milliseconds (UTC), or `null` for a default. A number
+   * rather than a `Date`: vector reads are the hot path and most callers never look at it
+   * (`new Date(entry.eventTimeMs)` when needed).
+   */
+  eventTimeMs: number | null;
   /** True when no live value existed and the definition's default stood in. */
   usedDefault: boolean;
   /** False when the name is not a registered feature (its value is then `null`). */

@@ -416,7 +416,7 @@ export abstract class FeatureStore {
             featureName,
             value: null,
             version: null,
-            timestamp: null,
+            eventTimeMs: null,
             usedDefault: false,
             registered: false,
           };
@@ -428,7 +428,7 @@ export abstract class FeatureStore {
                   featureName,
                   value: decodeValue(stored.payload),
                   version: stored.version,
-                  timestamp: new Date(stored.eventTimeMs),
+                  eventTimeMs: stored.eventTimeMs,
                   usedDefault: false,
                   registered: true,
                 }
@@ -436,7 +436,7 @@ export abstract class FeatureStore {
                   featureName,
                   value: copyOf(def.defaultValue),
                   version: null,
-                  timestamp: null,
+                  eventTimeMs: null,
                   usedDefault: true,
                   registered: true,
                 };

@@ -398,8 +398,14 @@ export function describeConformance(harness: BackendHarness): void {
       });
 
       it("fills missing values with defaults and unregistered names with null", async () => {
-        await store.setValue("b", "u1", 2.5);
+        const written = await store.setValue("b", "u1", 2.5);
         const vector = await store.getVector("u1", ["a", "b", "tags", "ghost"]);
+        expect(vector.entries.map((e) => e.eventTimeMs)).toEqual([
+          null,
+          written.timestamp.getTime(),
+          null,
+          null,
+        ]);
         expect(vector.entityId).toBe("u1");
         expect(vector.values).toEqual({ a: -1, b: 2.5, tags: { seen: [] }, ghost: null });
         expect(vector.entries.map((e) => [e.featureName, e.version, e.usedDefault, e.registered])).toEqual([

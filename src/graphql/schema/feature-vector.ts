@@ -23,7 +23,7 @@ export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").impl
       type: "DateTime",
       nullable: true,
       description: "The served value's event time; null for a default.",
-      resolve: (entry) => entry.timestamp,
+      resolve: (entry) => (entry.eventTimeMs === null ? null : new Date(entry.eventTimeMs)),
     }),
     usedDefault: t.exposeBoolean("usedDefault", {
       description: "True when no live value existed and the feature's default stood in.",
