@@ -104,8 +104,12 @@ async function check(server: RunningServer, browser: Browser): Promise<string[]>
     }
     console.log(`GraphiQL ran UserVector and shows:\n${resultText}`);
 
+    // The GraphQL language worker starts once the schema has arrived, which may be after the answer.
+    const started = (file: string) => workers.some((url) => url.endsWith(`/${file}`));
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (!WORKER_FILES.every(started) && Date.now() < deadline) await page.waitForTimeout(100);
     for (const file of WORKER_FILES) {
-      if (!workers.some((url) => url.endsWith(`/${file}`))) {
+      if (!started(file)) {
         problems.push(`editor worker ${file} did not start (started: ${workers.join(", ") || "none"})`);
       }
     }
