@@ -14,6 +14,7 @@ import {
   type RedisStoreOptions,
 } from "../../src/index.js";
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
+import { decodeEntry } from "../../src/store/redis/redis-scripts.js";
 import { describeConformance, errorCode } from "./conformance.js";
 import { startWriter } from "./processes.js";
 
@@ -592,5 +593,28 @@ describe("redis store", () => {
     } finally {
       await gate.close();
     }
+  });
+});
+
+describe("redis entry text", () => {
+  it("reads versions, event times (negative too) and payloads, including payloads with colons", () => {
+    expect(decodeEntry('12:1700000000000:"a:b"')).toEqual({
+      version: 12,
+      eventTimeMs: 1700000000000,
+      payload: '"a:b"',
+    });
+    expect(decodeEntry("3:-5")).toEqual({ version: 3, eventTimeMs: -5, payload: null });
+    expect(decodeEntry("7:-86400000:1.5")).toEqual({ version: 7, eventTimeMs: -86400000, payload: "1.5" });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.integer({ min: -(2 ** 50), max: 2 ** 50 }),
+        fc.option(fc.string()),
+        (version, time, payload) => {
+          const text = payload === null ? `${version}:${time}` : `${version}:${time}:${payload}`;
+          expect(decodeEntry(text)).toEqual({ version, eventTimeMs: time, payload });
+        },
+      ),
+    );
   });
 });

@@ -79,13 +79,21 @@ function isNoScript(err: unknown): boolean {
  * The payload is stored byte for byte; only the first two colons are separators.
  */
 export function decodeEntry(text: string): StoredEntry {
-  const first = text.indexOf(":");
-  const second = text.indexOf(":", first + 1);
-  return {
-    version: Number(text.slice(0, first)),
-    eventTimeMs: Number(second < 0 ? text.slice(first + 1) : text.slice(first + 1, second)),
-    payload: second < 0 ? null : text.slice(second + 1),
-  };
+  // Read on every vector read, 5000 times for 100 x 50: the two integers are parsed in place
+  // rather than sliced out and converted.
+  let i = 0;
+  let version = 0;
+  for (let c = text.charCodeAt(i); c !== 58; c = text.charCodeAt(++i)) version = version * 10 + (c - 48);
+  let sign = 1;
+  if (text.charCodeAt(++i) === 45) {
+    sign = -1;
+    i++;
+  }
+  let eventTimeMs = 0;
+  for (let c = text.charCodeAt(i); i < text.length && c !== 58; c = text.charCodeAt(++i)) {
+    eventTimeMs = eventTimeMs * 10 + (c - 48);
+  }
+  return { version, eventTimeMs: sign * eventTimeMs, payload: i < text.length ? text.slice(i + 1) : null };
 }
 
 /**

@@ -359,19 +359,26 @@ export class RedisFeatureStore extends FeatureStore {
     entityIds: readonly string[],
     featureNames: readonly string[],
   ): Promise<(StoredEntry | undefined)[]> {
-    const distinct = [...new Set(entityIds)];
+    // One HMGET per distinct entity, all in one pipeline (one round trip).
+    const row = new Map<string, number>();
+    for (const entityId of entityIds) if (!row.has(entityId)) row.set(entityId, row.size);
     const pipeline = this.redis().pipeline();
     // HMGET through call() takes one array (hmget() would need the names spread as arguments,
     // which a long list cannot be).
-    for (const entityId of distinct)
+    for (const entityId of row.keys()) {
       pipeline.call("HMGET", [entityKeys(this.namespace, entityId).current, ...featureNames]);
+    }
     const rows = (await batchReplies(pipeline)) as (string | null)[][];
-    const byEntity = new Map(distinct.map((entityId, i) => [entityId, rows[i] as (string | null)[]]));
-    return entityIds.flatMap((entityId) =>
-      (byEntity.get(entityId) as (string | null)[]).map((text) =>
-        text === null ? undefined : decodeEntry(text),
-      ),
-    );
+    const width = featureNames.length;
+    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
+    for (let e = 0; e < entityIds.length; e++) {
+      const texts = rows[row.get(entityIds[e] as string) as number] as (string | null)[];
+      for (let f = 0; f < width; f++) {
+        const text = texts[f];
+        out[e * width + f] = text == null ? undefined : decodeEntry(text);
+      }
+    }
+    return out;
   }
 
   protected override async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
