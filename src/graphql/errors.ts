@@ -50,6 +50,11 @@ export function maskError(error: unknown, message: string): Error {
 function withoutOriginalError(error: Error): Error {
   if (!(error instanceof GraphQLError) || !("originalError" in error.extensions)) return error;
   const { originalError: _echo, ...extensions } = error.extensions;
+  return withExtensions(error, extensions);
+}
+
+/** The same error with other extensions (GraphQLError's are read-only). */
+function withExtensions(error: GraphQLError, extensions: GraphQLError["extensions"]): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
@@ -136,12 +141,5 @@ export function useVariableErrorCode(): Plugin {
 
 function withInputCode(error: GraphQLError): GraphQLError {
   if (error.extensions.code !== undefined) return error;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT },
-  });
+  return withExtensions(error, { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT });
 }

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type EntryWrite,
   type FeatureStore,
-  type FeatureStoreError,
   InMemoryFeatureStore,
   openStore,
   PostgresFeatureStore,
@@ -261,26 +260,11 @@ describe("postgres store", () => {
   });
 
   it("refuses a malformed URL without repeating its password, and hands other parameters to the driver", async () => {
-    const refused = (url: string) => {
-      try {
-        PostgresFeatureStore.fromUrl(url);
-      } catch (err) {
-        return err as FeatureStoreError;
-      }
-      throw new Error(`accepted ${url}`);
-    };
-    const cases: [string, RegExp][] = [
-      ["mysql://u:s3cret@127.0.0.1/test", /starts with postgres:\/\/ or postgresql:\/\/, not mysql:\/\//],
-      ["postgres://u:s3cret@[::1/test", /invalid postgres URL: expected postgres:\/\//],
-      ["postgres://u:s3cret@127.0.0.1/test?pool_size=1&pool_size=2", /"pool_size" more than once/],
-    ];
-    for (const [url, message] of cases) {
-      const err = refused(url);
-      expect(err.code).toBe("INVALID_CONFIG");
-      expect(err.message).toMatch(message);
-      expect(err.message).not.toContain("s3cret");
-      expect(JSON.stringify(err.details)).not.toContain("s3cret");
-    }
+    // The parsing itself is tested once, in store-url.test.ts; this checks the backend uses it.
+    expect(() => PostgresFeatureStore.fromUrl("mysql://u:s3cret@127.0.0.1/test")).toThrow(
+      /starts with postgres/,
+    );
+    expect(() => PostgresFeatureStore.fromUrl("mysql://u:s3cret@127.0.0.1/test")).not.toThrow(/s3cret/);
     const applicationName = `fs_url_${randomBytes(4).toString("hex")}`;
     const store = await openStore(
       `${SERVER}?namespace=${freshNamespace()}&application_name=${applicationName}`,

@@ -414,26 +414,11 @@ describe("redis store", () => {
   });
 
   it("refuses a malformed URL without repeating its password", () => {
-    const refused = (url: string) => {
-      try {
-        RedisFeatureStore.fromUrl(url);
-      } catch (err) {
-        return err as FeatureStoreError;
-      }
-      throw new Error(`accepted ${url}`);
-    };
-    const cases: [string, RegExp][] = [
-      ["http://user:s3cret@127.0.0.1:6379/0", /starts with redis:\/\/ or rediss:\/\/, not http:\/\//],
-      ["redis://user:s3cret@[::1:6379/0", /invalid redis URL: expected redis:\/\//],
-      ["redis://user:s3cret@127.0.0.1:6379/0?namespace=a&namespace=b", /"namespace" more than once/],
-    ];
-    for (const [url, message] of cases) {
-      const err = refused(url);
-      expect(err.code).toBe("INVALID_CONFIG");
-      expect(err.message).toMatch(message);
-      expect(err.message).not.toContain("s3cret");
-      expect(JSON.stringify(err.details)).not.toContain("s3cret");
-    }
+    // The parsing itself is tested once, in store-url.test.ts; this checks the backend uses it.
+    expect(() => RedisFeatureStore.fromUrl("http://user:s3cret@127.0.0.1:6379/0")).toThrow(
+      /starts with redis/,
+    );
+    expect(() => RedisFeatureStore.fromUrl("http://user:s3cret@127.0.0.1:6379/0")).not.toThrow(/s3cret/);
   });
 
   it("writes a deletion marker only over a live value, in batches too", async () => {
