@@ -16,7 +16,7 @@ import {
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
 import { decodeEntry } from "../../src/store/redis/redis-scripts.js";
 import { describeConformance, errorCode } from "./conformance.js";
-import { startWriter } from "./processes.js";
+import { expectConcurrentWritersGapFree } from "./processes.js";
 
 const SERVER = "redis://127.0.0.1:6379/0";
 const namespaces: string[] = [];
@@ -346,25 +346,7 @@ describe("redis store", () => {
   });
 
   it("gives three processes writing one key at once versions 1..n with no gap or repeat", async () => {
-    const url = `${SERVER}?namespace=${freshNamespace()}&historyRetention=1000000`;
-    // The writers run until killed, so once each has 300 acknowledged writes all three write together.
-    const writers = ["a", "b", "c"].map((label) => startWriter(url, label, 0));
-    await Promise.all(writers.map((w) => w.acked(300)));
-    for (const w of writers) w.child.kill("SIGKILL");
-    expect(await Promise.all(writers.map((w) => w.exited))).toEqual(["SIGKILL", "SIGKILL", "SIGKILL"]);
-    const acked = writers.flatMap((w) => w.acks.map(([v]) => v));
-    expect(new Set(acked).size).toBe(acked.length);
-    // The writers did overlap: no writer got one unbroken run of versions.
-    for (const w of writers) {
-      const own = w.acks.map(([v]) => v);
-      expect((own.at(-1) as number) - (own[0] as number) + 1).toBeGreaterThan(own.length);
-    }
-    const store = await openStore(url);
-    const history = await store.history("counter", "shared");
-    expect(history.map((h) => h.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
-    for (const w of writers) for (const [v, value] of w.acks) expect(history[v - 1]?.value).toBe(value);
-    expect(history.length).toBeGreaterThanOrEqual(acked.length);
-    await store.close();
+    await expectConcurrentWritersGapFree(`${SERVER}?namespace=${freshNamespace()}&historyRetention=1000000`);
   }, 120_000);
 
   it("reads 100 entities x 50 features in one round trip", async () => {
