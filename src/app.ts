@@ -61,7 +61,7 @@ export type FeatureStoreApp = YogaServerInstance<Record<string, unknown>, GraphQ
 export const GRAPHQL_PATH = "/graphql";
 
 /** Yoga's liveness probe: 200 while the process serves HTTP, whatever the store's state. */
-export const LIVENESS_PATH = "/livez";
+const LIVENESS_PATH = "/livez";
 
 /**
  * Routes yoga's own log lines into the project's logger, at the same levels. Yoga logs every

@@ -19,8 +19,8 @@ export interface FeatureStoreSchemaTypes {
 }
 
 /**
- * The one schema builder. It defines no types itself: each file under `schema/` adds one type
- * and its root fields, and `schema/index.ts` builds the schema.
+ * The one schema builder. It defines no types itself: each file under `schema/` adds its types
+ * and their root fields, and `schema/index.ts` builds the schema.
  *
  * The complexity plugin prices each operation before any root field resolves, from the
  * arguments it sees (a `vectors` call costs entityIds x featureNames); its limits come from

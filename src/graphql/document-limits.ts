@@ -112,11 +112,7 @@ const TOO_MANY_TOKENS = /Document contains more (?:than|that) \d+ tokens/;
  * thousand levels deep fits in few tokens) gets GRAPHQL_PARSE_FAILED instead of escaping as a
  * RangeError, which would be answered 500.
  */
-export function parseWithLimit(
-  source: string | Source,
-  maxTokens: number,
-  options?: ParseOptions,
-): DocumentNode {
+function parseWithLimit(source: string | Source, maxTokens: number, options?: ParseOptions): DocumentNode {
   try {
     return parse(source, { ...options, maxTokens });
   } catch (err) {

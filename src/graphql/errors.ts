@@ -11,7 +11,7 @@ export const ApiErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400). */
   BAD_REQUEST: "BAD_REQUEST",
-  /** A document that does not parse, or is nested too deeply to (HTTP 400). */
+  /** A document that does not parse, or is nested too deeply to parse (HTTP 400). */
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
   /** Variables that do not fit the types the operation declares for them (HTTP 400). */
   BAD_USER_INPUT: "BAD_USER_INPUT",

@@ -3,7 +3,7 @@ import { logger } from "../core/logger.js";
 import type { FeatureStore } from "../store/store.js";
 
 /** Where {@link useHealthEndpoint} answers. */
-export const HEALTH_PATH = "/health";
+const HEALTH_PATH = "/health";
 
 /** The state of the channel subscriptions hear changes on, as `/health` reports it. */
 export interface PubSubState {

@@ -6,7 +6,7 @@ import { ChangeEventTarget, type EventTargetOptions } from "./change-event-targe
  * The longest message sent. PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; a change
  * whose value would not fit travels as key and version, and subscribers read the value back.
  */
-export const POSTGRES_MAX_MESSAGE_BYTES = 7999;
+const POSTGRES_MAX_MESSAGE_BYTES = 7999;
 
 /**
  * Every message waiting when a flush runs goes out in this one statement: one round trip and

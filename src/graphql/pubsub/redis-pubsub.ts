@@ -8,7 +8,7 @@ import { ChangeEventTarget, type EventTargetOptions } from "./change-event-targe
  * message is copied to every replica, so a large embedding is cheaper read by the few
  * subscribers that want it.
  */
-export const REDIS_MAX_MESSAGE_BYTES = 64 * 1024;
+const REDIS_MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Options of {@link RedisEventTarget}. */
 export interface RedisEventTargetOptions extends EventTargetOptions {

@@ -5,7 +5,7 @@ import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } fro
 import { FeatureVectorRef, loadVector } from "./feature-vector.js";
 
 /** A named set of features registered and read together. */
-export const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement({
+const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement({
   description: "A named set of features registered and read together.",
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -34,7 +34,7 @@ function isDefinition(value: NormalizedDefinition | Error | null): value is Norm
 }
 
 /** The input of `registerGroup`. */
-export const FeatureGroupInput = builder.inputType("FeatureGroupInput", {
+const FeatureGroupInput = builder.inputType("FeatureGroupInput", {
   description: "A group to register together with all its features.",
   fields: (t) => ({
     name: t.string({ required: true }),

@@ -5,7 +5,7 @@ import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 
 /** One feature's slot in a vector. */
-export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
+const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
   description: "One feature of a vector: the value served and where it came from.",
   fields: (t) => ({
     featureName: t.exposeString("featureName"),

@@ -52,7 +52,7 @@ function parseInstant(value: unknown): Date {
  * what a feature value needs, and far below what would exhaust the stack of the recursive code
  * that reads, checks and encodes values.
  */
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 
 function tooDeep(): GraphQLError {
   return new GraphQLError(`JSON values may nest at most ${MAX_JSON_DEPTH} levels deep`);

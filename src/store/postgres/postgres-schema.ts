@@ -34,7 +34,7 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
 ];
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Creates or migrates a namespace's schema to {@link SCHEMA_VERSION}, recording each applied

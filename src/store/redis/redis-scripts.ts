@@ -97,7 +97,7 @@ export function decodeEntry(text: string): StoredEntry {
 }
 
 /**
- * Lua helpers over encoded entries (see {@link decodeEntry}): the event time as a number and as
+ * Lua functions over encoded entries (see {@link decodeEntry}): the event time as a number and as
  * the caller's decimal text (Lua would print a large number in exponent form), and whether an
  * entry is a live value rather than a deletion marker (a marker has no third part).
  */

@@ -11,7 +11,7 @@ import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./r
 import { APPEND_SCRIPT, AS_OF_SCRIPT, batchReplies, decodeEntry } from "./redis-scripts.js";
 
 /** History entries kept per key unless {@link RedisStoreOptions.historyRetention} says otherwise. */
-export const DEFAULT_HISTORY_RETENTION = 1000;
+const DEFAULT_HISTORY_RETENTION = 1000;
 
 /**
  * How long close() waits for the server to answer QUIT (which lets replies in flight arrive)
