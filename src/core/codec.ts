@@ -1,6 +1,7 @@
 import { FeatureType, ValueType } from "./enums.js";
 import { ValidationError } from "./errors.js";
 import type { FeatureData, NormalizedDefinition } from "./models.js";
+import { showValue } from "./show-value.js";
 
 /** Nesting deeper than this is refused (it also stops cyclic objects). */
 const MAX_DEPTH = 64;
@@ -42,9 +43,9 @@ function jsonProblem(value: unknown, depth: number): string | null {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`.slice(0, 80);
+  return typeof value === "object" || typeof value === "symbol" || typeof value === "function"
+    ? showValue(value)
+    : `${typeof value} ${showValue(value)}`;
 }
 
 /** Why `value` does not fit `def`, or `null` when it does. */

@@ -9,6 +9,7 @@ import type {
   StoredGroup,
 } from "./models.js";
 import { setOwn } from "./own-property.js";
+import { showValue } from "./show-value.js";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 const MAX_ENTITY_ID_LENGTH = 512;
@@ -36,8 +37,8 @@ export function isValidName(name: unknown): name is string {
 export function checkName(name: unknown, what = "feature"): string {
   if (!isValidName(name)) {
     throw new ValidationError(
-      `invalid ${what} name ${JSON.stringify(name)}: use 1-128 letters, digits, "_", ".", "-" or ":", starting with a letter or "_" (not "__proto__")`,
-      { name: String(name) },
+      `invalid ${what} name ${showValue(name)}: use 1-128 letters, digits, "_", ".", "-" or ":", starting with a letter or "_" (not "__proto__")`,
+      { name: showValue(name) },
     );
   }
   return name;
@@ -59,7 +60,7 @@ export function checkEntityId(entityId: unknown): string {
     throw new ValidationError(
       `invalid entity id: expected a non-empty string of at most ${MAX_ENTITY_ID_LENGTH} characters, without NUL or lone surrogates`,
       {
-        entityId: String(entityId).slice(0, 80),
+        entityId: typeof entityId === "string" ? entityId.slice(0, 80) : showValue(entityId),
       },
     );
   }
@@ -236,7 +237,7 @@ export function normalizeGroup(group: FeatureGroup): { stored: StoredGroup; feat
   if (group === null || typeof group !== "object")
     throw new ValidationError("a feature group must be an object");
   if (!Array.isArray(group.features)) {
-    throw new ValidationError(`group ${JSON.stringify(group.name)} needs a list of features`);
+    throw new ValidationError(`group ${showValue(group.name)} needs a list of features`);
   }
   const stored = normalizeStoredGroup({
     name: group.name,

@@ -1,4 +1,5 @@
 import { logger } from "./logger.js";
+import { showValue } from "./show-value.js";
 
 /**
  * The root of every error the feature store raises on purpose. `code` is stable and
@@ -23,14 +24,18 @@ export class FeatureStoreError extends Error {
 /** A feature name that is not registered. */
 export class FeatureNotFoundError extends FeatureStoreError {
   constructor(featureName: string) {
-    super("FEATURE_NOT_FOUND", `feature "${featureName}" is not registered`, { featureName });
+    super("FEATURE_NOT_FOUND", `feature ${showValue(featureName, 140)} is not registered`, {
+      featureName: typeof featureName === "string" ? featureName : showValue(featureName),
+    });
   }
 }
 
 /** A feature group name that is not registered. */
 export class GroupNotFoundError extends FeatureStoreError {
   constructor(groupName: string) {
-    super("GROUP_NOT_FOUND", `feature group "${groupName}" is not registered`, { groupName });
+    super("GROUP_NOT_FOUND", `feature group ${showValue(groupName, 140)} is not registered`, {
+      groupName: typeof groupName === "string" ? groupName : showValue(groupName),
+    });
   }
 }
 

@@ -271,7 +271,7 @@ export abstract class FeatureStore {
     value: unknown,
     options: { eventTime?: Date } = {},
   ): Promise<FeatureValue> {
-    const [written] = await this.setValues([{ featureName, entityId, value, eventTime: options.eventTime }]);
+    const [written] = await this.setValues([{ featureName, entityId, value, eventTime: options?.eventTime }]);
     return written as FeatureValue;
   }
 
@@ -346,7 +346,7 @@ export abstract class FeatureStore {
   ): Promise<FeatureValue | null> {
     const def = await this.requireDefinition(featureName);
     const key = { featureName, entityId: checkEntityId(entityId) };
-    const { version, asOf } = options;
+    const { version, asOf } = options ?? {};
     if (version !== undefined && asOf !== undefined) {
       throw new ValidationError("give either version or asOf, not both", { featureName, entityId });
     }
@@ -397,6 +397,9 @@ export abstract class FeatureStore {
    */
   async getVectors(entityIds: readonly string[], featureNames: readonly string[]): Promise<FeatureVector[]> {
     for (const id of entityIds) checkEntityId(id);
+    for (const name of featureNames) {
+      if (typeof name !== "string") throw new ValidationError("feature names must be strings");
+    }
     if (entityIds.length === 0) return [];
     const defs = await this.findDefinitions(featureNames);
     const known = featureNames.filter((_, i) => defs[i] !== undefined);
