@@ -77,7 +77,7 @@ export class FeatureService {
         featureName,
         entityId,
         value,
-        eventTime: options.eventTime,
+        eventTime: options?.eventTime,
       })),
     );
   }
@@ -109,7 +109,8 @@ export class FeatureService {
     let processed = 0;
     records.forEach((record, index) => {
       checkRecord(record, index);
-      const id = record[entityIdField];
+      // Own properties only: a record without the field must not find `constructor` on its prototype.
+      const id = Object.hasOwn(record, entityIdField) ? record[entityIdField] : undefined;
       if (id === undefined || id === null) return;
       if (typeof id !== "string" && !Number.isSafeInteger(id)) {
         throw new ValidationError(`record ${index}: ${entityIdField} must be a string or an integer`, {
@@ -119,7 +120,7 @@ export class FeatureService {
       const entityId = String(id);
       for (const [featureName, value] of Object.entries(record)) {
         if (featureName !== entityIdField)
-          writes.push({ featureName, entityId, value, eventTime: options.eventTime });
+          writes.push({ featureName, entityId, value, eventTime: options?.eventTime });
       }
       processed++;
     });
