@@ -491,7 +491,7 @@ function statements(s: string) {
     ),
     version: named(
       "version",
-      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3`,
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3::bigint`,
     ),
     asOf: named(
       "as_of",
