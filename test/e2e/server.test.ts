@@ -170,5 +170,11 @@ describe("the server, run as `npm start` runs it", () => {
     expect(await bad.exited()).toBe(2);
     const badStore = await ServerProcess.runToExit([], { FEATURESTORE_URL: "ftp://nowhere" });
     expect(await badStore.exited()).toBe(2);
+    // A Redis database the server does not have: ioredis would fall back to database 0.
+    const wrongDb = await ServerProcess.runToExit([], {
+      FEATURESTORE_URL: "redis://127.0.0.1:6379/99?namespace=e2e_wrong_db",
+    });
+    expect(await wrongDb.exited()).toBe(2);
+    expect(wrongDb.log()).toContain("has no database 99");
   });
 });

@@ -237,6 +237,15 @@ describe("redis store", () => {
     expect(() => new RedisFeatureStore({ namespace: "" })).toThrow(/namespace/);
   });
 
+  it("refuses to open on a database the server does not have, writing nowhere", async () => {
+    const namespace = freshNamespace();
+    const before = await namespaceKeyList(namespace);
+    expect(await errorCode(openStore(`redis://127.0.0.1:6379/99?namespace=${namespace}`))).toBe(
+      "INVALID_CONFIG",
+    );
+    expect(await namespaceKeyList(namespace)).toEqual(before);
+  });
+
   it("keeps namespaces apart, and its SCAN pattern matches one namespace only", async () => {
     const first = freshNamespace();
     const second = `${first}x`;

@@ -31,6 +31,9 @@ const NETWORK_ERRORS = new Set([
   "ENETUNREACH",
 ]);
 
+/** What Redis answers to SELECT of a database it does not have. */
+const WRONG_DATABASE = /DB index is out of range|invalid DB index/i;
+
 /** What ioredis says when it refuses a command because it is not connected (its offline queue is off). */
 const NOT_CONNECTED = /Connection is closed|enableOfflineQueue|Stream isn't writeable/;
 
@@ -180,7 +183,19 @@ export class RedisFeatureStore extends FeatureStore {
     // connect() itself only says "Connection is closed."; the reason arrives as an error event.
     let reason: Error | undefined;
     client.on("error", (err: Error) => {
+      // The refused SELECT is the reason; the errors of the disconnect that follows are not.
+      if (reason instanceof ConfigurationError) return;
       reason = err;
+      if (WRONG_DATABASE.test(err.message)) {
+        // ioredis would carry on in database 0 after a refused SELECT: writes would land in the
+        // wrong database. Stop here instead; every call fails until the store is reconfigured.
+        reason = new ConfigurationError(
+          `redis at ${this.serverName} has no database ${client.options.db ?? 0} (${err.message}): use a database the server has`,
+          { backend: this.backend },
+        );
+        client.disconnect();
+        return;
+      }
       if (lost) return;
       lost = true;
       logger.warn({ backend: this.backend, server: this.serverName, err: err.message }, "redis unreachable");
@@ -193,8 +208,10 @@ export class RedisFeatureStore extends FeatureStore {
     try {
       await client.connect();
       await this.checkDurability(client);
+      await this.checkDatabase(client);
     } catch (err) {
       client.disconnect();
+      if (reason instanceof ConfigurationError) throw reason;
       throw err instanceof Error && NOT_CONNECTED.test(err.message) && reason ? reason : err;
     }
     this.client = client;
@@ -215,6 +232,29 @@ export class RedisFeatureStore extends FeatureStore {
     } finally {
       clearTimeout(timer);
       client.disconnect();
+    }
+  }
+
+  /**
+   * Confirms the connection uses the database the URL names. ioredis reports a refused SELECT
+   * only as an error event, so the error handler may not have run yet: ask the server.
+   * A server without CLIENT INFO (before Redis 6.2) is trusted.
+   */
+  private async checkDatabase(client: Redis): Promise<void> {
+    const wanted = client.options.db ?? 0;
+    let info: string;
+    try {
+      info = String(await client.client("INFO"));
+    } catch (err) {
+      if (err instanceof Error && err.name === "ReplyError") return;
+      throw err;
+    }
+    const db = Number(/\bdb=(\d+)/.exec(info)?.[1] ?? wanted);
+    if (db !== wanted) {
+      throw new ConfigurationError(
+        `redis at ${this.serverName} has no database ${wanted} (it put the connection in database ${db}): use a database the server has`,
+        { backend: this.backend },
+      );
     }
   }
 
