@@ -335,6 +335,84 @@ export function describeConformance(harness: BackendHarness): void {
       });
     });
 
+    describe("inputs no check expects", () => {
+      it("answers a version beyond any stored one with null, however large", async () => {
+        await store.registerFeature(num("x"));
+        await store.setValue("x", "u", 1);
+        for (const version of [2, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53 - 1]) {
+          expect(await store.getValue("x", "u", { version })).toBeNull();
+        }
+        expect(await errorCode(store.getValue("x", "u", { version: 2 ** 53 }))).toBe("VALIDATION_FAILED");
+      });
+
+      it("refuses BigInt and other unstorable values with VALIDATION_FAILED, storing nothing", async () => {
+        await store.registerFeature({ name: "n", featureType: "NUMERIC", valueType: "INT" });
+        const service = new FeatureService(store);
+        for (const value of [10n, Symbol("s"), () => 1, [1n], { a: 1n }, new Map()]) {
+          expect(await errorCode(store.setValue("n", "u", value))).toBe("VALIDATION_FAILED");
+          expect(await errorCode(service.ingest({ n: value }, "u"))).toBe("VALIDATION_FAILED");
+          expect(
+            await errorCode(
+              store.registerFeature({
+                name: "d",
+                featureType: "NUMERIC",
+                valueType: "INT",
+                defaultValue: value as never,
+              }),
+            ),
+          ).toBe("VALIDATION_FAILED");
+        }
+        expect(await store.history("n", "u")).toEqual([]);
+        expect(await store.getDefinition("d")).toBeNull();
+      });
+
+      it("answers any input with a value or a coded error, never another error (property)", async () => {
+        await store.registerFeature({ name: "n", featureType: "NUMERIC", valueType: "INT" });
+        const service = new FeatureService(store);
+        const anything = fc.anything({
+          withBigInt: true,
+          withBoxedValues: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withNullPrototype: true,
+          withDate: true,
+        });
+        await fc.assert(
+          fc.asyncProperty(anything, anything, anything, async (a, b, c) => {
+            const calls: (() => Promise<unknown>)[] = [
+              () => store.setValue("n", a as string, b),
+              () => store.setValue(a as string, "u", b),
+              () => store.getValue("n", "u", a as never),
+              () => store.getValue(a as string, b as string),
+              () => store.getVectors([a as string], ["n"]),
+              () => store.getVectors(["u"], [a as string]),
+              () => store.registerFeature(a as never),
+              () =>
+                store.registerFeature({
+                  name: "m",
+                  featureType: "NUMERIC",
+                  valueType: "INT",
+                  defaultValue: b as never,
+                }),
+              () => service.ingest(a as never, b as string),
+              () => service.ingestBatchReport(a as never, b as string),
+              () => service.registerGroup(c as never),
+            ];
+            for (const call of calls) {
+              try {
+                await call();
+              } catch (err) {
+                if (!(err instanceof FeatureStoreError)) throw err;
+              }
+            }
+          }),
+          { numRuns: 60 },
+        );
+      });
+    });
+
     describe("time travel", () => {
       it("answers asOf with the greatest event time <= asOf, ties to the higher version", async () => {
         await store.registerFeature(num("score"));
@@ -611,6 +689,17 @@ export function describeConformance(harness: BackendHarness): void {
         expect(await errorCode(service.registerGroup(broken as typeof group))).toBe("VALIDATION_FAILED");
         expect((await store.listFeatures()).map((f) => f.name)).toEqual(["age"]);
         expect(await service.listGroups()).toEqual([]);
+      });
+
+      it("skips records without an entity id field named like an inherited property", async () => {
+        const service = new FeatureService(store);
+        await service.registerGroup(group);
+        for (const field of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+          const records = [{ age: 5 }, JSON.parse(`{"${field}": "u-${field}", "age": 7}`)];
+          const report = await service.ingestBatchReport(records, field);
+          expect(report).toMatchObject({ processed: 1, skipped: 1 });
+          expect((await store.getValue("age", `u-${field}`))?.value).toBe(7);
+        }
       });
 
       it("ingests a record all or nothing", async () => {
