@@ -243,6 +243,19 @@ describe("ingestBatch", () => {
     expect(read.data?.vector?.values).toEqual({ age: 80, country: "unknown" });
   });
 
+  it("skips records without an id field named like an inherited property", async () => {
+    for (const field of ["constructor", "toString", "__proto__"]) {
+      const reply = await run(t.app, IngestBatchDocument, {
+        records: [{ age: 1 }, JSON.parse(`{"${field}": "u-${field}", "age": 42}`)],
+        entityIdField: field,
+      });
+      expect(reply.errors, field).toBeUndefined();
+      expect(reply.data?.ingestBatch).toEqual({ processed: 1, skipped: 1 });
+      const read = await run(t.app, ValueDocument, { featureName: "age", entityId: `u-${field}` });
+      expect(read.data?.value?.value).toBe(42);
+    }
+  });
+
   it("writes nothing when one record is bad", async () => {
     const reply = await run(t.app, IngestBatchDocument, {
       records: [{ uid: "user-7", age: 70 }, "not a record"],
