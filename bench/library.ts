@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FeatureService } from "../src/service.js";
+import type { FeatureStore } from "../src/store/feature-store.js";
 import { openStore } from "../src/store/open-store.js";
-import type { FeatureStore } from "../src/store/store.js";
 import {
   entityId,
   FEATURE_NAMES,

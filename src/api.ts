@@ -6,8 +6,7 @@
 export type { AppOptions, FeatureStoreApp } from "./app.js";
 export { createApp, GRAPHQL_PATH } from "./app.js";
 export type { AuthOptions } from "./graphql/auth.js";
-export type { FeatureEventsOptions, FeaturePubSub, ValueChange } from "./graphql/events.js";
-export { createFeaturePubSub } from "./graphql/events.js";
+export type { FeatureEventsOptions } from "./graphql/events.js";
 export type { ApiLimits } from "./graphql/limits.js";
 export { DEFAULT_LIMITS } from "./graphql/limits.js";
 export type { RunningServer } from "./server.js";

@@ -14,13 +14,14 @@ import {
   useRequestParseErrors,
   useVariableErrorCode,
 } from "./graphql/errors.js";
-import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
+import { FeatureEvents } from "./graphql/events.js";
 import { useSchemaExposure } from "./graphql/exposure.js";
 import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/health.js";
 import { type ApiLimits, resolveLimits, useBodyLimit } from "./graphql/limits.js";
 import { schema } from "./graphql/schema/index.js";
 import type { FeatureService } from "./service.js";
+import { createFeaturePubSub, type FeaturePubSub } from "./store/changes/change-feed.js";
 
 /** Options of {@link createApp}. Everything but the service has a safe default. */
 export interface AppOptions {

@@ -3,11 +3,12 @@ import type { AddressInfo } from "node:net";
 import { type AppOptions, createApp, type FeatureStoreApp, GRAPHQL_PATH } from "./app.js";
 import { logger } from "./core/logger.js";
 import { loadDemoDataIfEmpty } from "./graphql/demo-data.js";
-import { openPubSub, type ServerPubSub } from "./graphql/pubsub/open-pubsub.js";
 import type { ServerConfig } from "./server-config.js";
 import { FeatureService } from "./service.js";
+import type { ChangeFeed } from "./store/changes/change-feed.js";
+import { openChangeFeed } from "./store/changes/open-change-feed.js";
+import type { FeatureStore } from "./store/feature-store.js";
 import { openStore } from "./store/open-store.js";
-import type { FeatureStore } from "./store/store.js";
 
 /** A listening server and how to stop it. */
 export interface RunningServer {
@@ -20,7 +21,7 @@ export interface RunningServer {
   /** The store the server opened from `storeUrl`; {@link stop} closes it. */
   readonly store: FeatureStore;
   /** Where writes are announced to subscribers: shared with the other replicas on Redis and PostgreSQL. */
-  readonly pubsub: ServerPubSub;
+  readonly pubsub: ChangeFeed;
   /** The Node HTTP server listening, with the configured timeouts and connection limit. */
   readonly http: Server;
   /**
@@ -31,7 +32,7 @@ export interface RunningServer {
 }
 
 /** The app options a configuration asks for; subscriptions run on `pubsub` when given. */
-function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: ServerPubSub): AppOptions {
+function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: ChangeFeed): AppOptions {
   return {
     service,
     pubsub: pubsub?.pubsub,
@@ -46,7 +47,7 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
 }
 
 /**
- * Opens the store and its pubsub (see {@link openPubSub}: replicas over one Redis or PostgreSQL
+ * Opens the store and its pubsub (see {@link openChangeFeed}: replicas over one Redis or PostgreSQL
  * store share their changes), loads the demo data into an empty store (unless turned off), and
  * listens.
  * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened, or the
@@ -54,10 +55,10 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = await openStore(config.storeUrl);
-  let pubsub: ServerPubSub | undefined;
+  let pubsub: ChangeFeed | undefined;
   let http: Server | undefined;
   try {
-    const changes = await openPubSub(store);
+    const changes = await openChangeFeed(config.storeUrl);
     pubsub = changes;
     const service = new FeatureService(store);
     if (config.demoData) await loadDemoDataIfEmpty(service);

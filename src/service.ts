@@ -1,9 +1,18 @@
-import { checkEntityId, checkName, normalizeGroup, sameGroup } from "./core/definition.js";
-import { ConflictError, GroupNotFoundError, ValidationError } from "./core/errors.js";
-import type { FeatureGroup, FeatureValue, FeatureVector, StoredGroup, ValueWrite } from "./core/models.js";
+import { checkEntityId, checkName, normalizeGroup } from "./core/definition.js";
+import type { FeatureStoreError } from "./core/errors.js";
+import { GroupNotFoundError, ValidationError } from "./core/errors.js";
+import type {
+  FeatureDefinition,
+  FeatureGroup,
+  FeatureValue,
+  FeatureVector,
+  NormalizedDefinition,
+  StoredGroup,
+  ValueWrite,
+} from "./core/models.js";
 import type { FeatureTransform } from "./core/transform.js";
-import { InMemoryFeatureStore } from "./store/memory/memory-store.js";
-import type { FeatureStore } from "./store/store.js";
+import type { FeatureStore, ReadOptions } from "./store/feature-store.js";
+import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 
 /** Options of {@link FeatureService}. */
 export interface FeatureServiceOptions {
@@ -22,7 +31,8 @@ export interface BatchReport {
 }
 
 /**
- * The high-level facade: feature groups, whole-record ingestion and transformed reads over a store.
+ * The high-level facade: feature groups, whole-record ingestion and transformed reads over a
+ * store. It is also the one way the GraphQL API reaches the store.
  *
  * @example
  * ```ts
@@ -44,20 +54,13 @@ export class FeatureService {
   }
 
   /**
-   * Registers a group and all its features. The group and every definition are checked first, so
-   * a group that conflicts, or has one bad or conflicting feature, registers nothing. Registering an identical group again is a no-op.
+   * Registers a group and all its features in one atomic step: a group that conflicts, or has
+   * one bad or conflicting feature, registers nothing, however other processes interleave.
+   * Registering an identical group again is a no-op.
    */
   async registerGroup(group: FeatureGroup): Promise<StoredGroup> {
     const { stored, features } = normalizeGroup(group);
-    const known = await this.store.getGroup(stored.name);
-    if (known && !sameGroup(known, stored)) {
-      throw new ConflictError(`feature group "${stored.name}" is already registered with different content`, {
-        groupName: stored.name,
-      });
-    }
-    for (const def of features) await this.store.checkRegistrable(def);
-    for (const def of features) await this.store.registerFeature(def);
-    return this.store.saveGroup(stored);
+    return this.store.saveGroup(stored, features);
   }
 
   /**
@@ -128,6 +131,36 @@ export class FeatureService {
     return { processed, skipped: records.length - processed, written };
   }
 
+  /** Registers a feature (see {@link FeatureStore.registerFeature}). */
+  registerFeature(definition: FeatureDefinition): Promise<NormalizedDefinition> {
+    return this.store.registerFeature(definition);
+  }
+
+  /** Every registered definition, sorted by name. */
+  listFeatures(): Promise<NormalizedDefinition[]> {
+    return this.store.listFeatures();
+  }
+
+  /** Definitions by name, in order (`null` where unregistered), in at most one backend call. */
+  getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+    return this.store.getDefinitions(featureNames);
+  }
+
+  /** One value: the current one, an exact version, or the one in force as of a time. */
+  getValue(featureName: string, entityId: string, options: ReadOptions = {}): Promise<FeatureValue | null> {
+    return this.store.getValue(featureName, entityId, options);
+  }
+
+  /** Every value kept for the key, in version order. */
+  history(featureName: string, entityId: string): Promise<FeatureValue[]> {
+    return this.store.history(featureName, entityId);
+  }
+
+  /** Deletes the current value; true when there was one. */
+  deleteValue(featureName: string, entityId: string): Promise<boolean> {
+    return this.store.deleteValue(featureName, entityId);
+  }
+
   /** A vector of the named features, transformed if asked and a transform is configured. */
   async getFeatures(
     entityId: string,
@@ -135,7 +168,23 @@ export class FeatureService {
     applyTransform = false,
   ): Promise<FeatureVector> {
     const vector = await this.store.getVector(entityId, featureNames);
-    return applyTransform && this.transform ? this.transform.apply(vector) : vector;
+    return applyTransform ? this.transformed(vector) : vector;
+  }
+
+  /**
+   * Vectors of several entities from one backend round trip, each entity answered on its own
+   * (a malformed id gets its error in its place): what the GraphQL API's DataLoaders call.
+   */
+  getVectorsSettled(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(FeatureVector | FeatureStoreError)[]> {
+    return this.store.getVectorsSettled(entityIds, featureNames);
+  }
+
+  /** The vector with this service's transform applied, or as it is when there is none. */
+  transformed(vector: FeatureVector): FeatureVector {
+    return this.transform ? this.transform.apply(vector) : vector;
   }
 
   /**
@@ -151,6 +200,11 @@ export class FeatureService {
     const group = await this.store.getGroup(checkName(groupName, "group"));
     if (!group) throw new GroupNotFoundError(groupName);
     return group;
+  }
+
+  /** Groups by name, in order (`null` where there is none), in at most one backend call. */
+  getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {
+    return this.store.getGroups(names);
   }
 
   /** Every registered group, sorted by name. */

@@ -32,7 +32,7 @@ function serverUrl(url: string, storeParams: readonly string[]): { server: strin
 
 /**
  * The Redis store reads the current values of E entities as one pipeline of E `HMGET`s of the
- * entity's `cur` hash (see `readCurrent` in src/store/redis/redis-store.ts); the keys come from
+ * entity's `cur` hash (see `readCurrent` in src/store/redis/redis-backend.ts); the keys come from
  * the store's own `entityKeys`. A single entity is sent as a plain `HMGET`, the cheapest way to
  * ask for the same data.
  */

@@ -141,25 +141,22 @@ export function normalizeDefinition(input: FeatureDefinition): Omit<NormalizedDe
 }
 
 /**
- * True when two normalized definitions are the same in every field. Defaults are compared by
- * content: a DICT default with its keys in another order is the same default.
+ * The value with every object's keys sorted, so that a definition's encoding is canonical: two
+ * defaults with the same content in another key order encode, and so compare, the same.
  */
-export function sameDefinition(a: NormalizedDefinition, b: NormalizedDefinition): boolean {
-  return (
-    encodeDefinition({ ...a, defaultValue: sortedKeys(a.defaultValue) }) ===
-    encodeDefinition({ ...b, defaultValue: sortedKeys(b.defaultValue) })
-  );
-}
-
-function sortedKeys(value: FeatureData | null): FeatureData | null {
+export function canonicalValue(value: FeatureData | null): FeatureData | null {
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => sortedKeys(v) as FeatureData);
+  if (Array.isArray(value)) return value.map((v) => canonicalValue(v) as FeatureData);
   const out: Record<string, FeatureData | null> = {};
-  for (const key of Object.keys(value).sort()) setOwn(out, key, sortedKeys(value[key] ?? null));
+  for (const key of Object.keys(value).sort()) setOwn(out, key, canonicalValue(value[key] ?? null));
   return out;
 }
 
-/** The text a backend stores for a definition (fixed field order; the default encoded by the codec). */
+/**
+ * The text a backend stores for a definition (fixed field order; the default encoded by the
+ * codec). Canonical for a normalized definition, whose default has its keys sorted: two
+ * definitions say the same exactly when their encodings are equal.
+ */
 export function encodeDefinition(def: NormalizedDefinition): string {
   return JSON.stringify([
     def.name,
@@ -187,11 +184,6 @@ export function decodeDefinition(text: string): NormalizedDefinition {
     description,
     dimension,
   });
-}
-
-/** True when two stored groups are the same in every field. */
-export function sameGroup(a: StoredGroup, b: StoredGroup): boolean {
-  return encodeGroup(a) === encodeGroup(b);
 }
 
 /** The text a backend stores for a group. */

@@ -152,7 +152,7 @@ export async function loadDemoData(service: FeatureService, now = Date.now()): P
  * @returns whether it loaded the data.
  */
 export async function loadDemoDataIfEmpty(service: FeatureService): Promise<boolean> {
-  if ((await service.store.listFeatures()).length > 0) return false;
+  if ((await service.listFeatures()).length > 0) return false;
   await loadDemoData(service);
   logger.info({ groups: DEMO_GROUPS.map((g) => g.name) }, "loaded the demo data set into the empty store");
   return true;

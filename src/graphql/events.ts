@@ -1,47 +1,10 @@
 import { GraphQLError } from "graphql";
 import { logger } from "../core/logger.js";
 import type { FeatureValue } from "../core/models.js";
+import type { FeaturePubSub, ValueChange } from "../store/changes/change-feed.js";
 import { ApiErrorCode } from "./errors.js";
 import { DEFAULT_LIMITS, limitExceeded } from "./limits.js";
-import { type ChangeListener, ChangeListeners } from "./pubsub/change-listeners.js";
 import { SubscriberQueue } from "./subscriber-queue.js";
-
-/**
- * A change to one (feature, entity) key. `value` is the written value when the writer knew it
- * (an ingest or a batch ingest); after a deletion subscribers read the key to see what it
- * serves. A distributed pubsub may drop a large `value` on the way and keep its `version`,
- * which subscribers then read back from the store.
- */
-export interface ValueChange {
-  readonly featureName: string;
-  readonly entityId: string;
-  /** The version written, when the writer knew it. */
-  readonly version?: number;
-  readonly value?: FeatureValue;
-}
-
-/**
- * The publish/subscribe channel behind subscriptions: in process by default
- * ({@link createFeaturePubSub}), or shared between replicas through Redis or PostgreSQL.
- * Listeners are plain callbacks, called as changes arrive; whoever listens keeps its own
- * bounded queue (see {@link FeatureEvents.changes}), so no subscriber can make the channel hold
- * more, nor make a publisher fail.
- */
-export interface FeaturePubSub {
-  /** Announces a change to every listener (of every replica, for a shared channel). Never throws. */
-  publish(topic: "valueChanged", change: ValueChange): void;
-  /** Calls `listener` with every change heard from now on, until the returned function is called. */
-  listen(topic: "valueChanged", listener: ChangeListener): () => void;
-}
-
-/** An in-process {@link FeaturePubSub}: a publish reaches every listener before it returns. */
-export function createFeaturePubSub(): FeaturePubSub {
-  const listeners = new ChangeListeners(() => "in-process");
-  return {
-    publish: (_topic, change) => listeners.deliver(change),
-    listen: (_topic, listener) => listeners.add(listener),
-  };
-}
 
 /** Which changes a subscriber wants: every one when a list is left out. */
 export interface ChangeFilter {

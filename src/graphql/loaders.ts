@@ -28,14 +28,11 @@ export interface Loaders {
  * what makes two reads in one request agree, and would serve stale data across requests.
  */
 export function createLoaders(service: FeatureService): Loaders {
-  const { store } = service;
   const vectorLoaders = new Map<string, DataLoader<string, FeatureVector>>();
-  const group = new DataLoader<string, StoredGroup | null>((names) =>
-    Promise.all(names.map((name) => store.getGroup(name))),
-  );
+  const group = new DataLoader<string, StoredGroup | null>((names) => service.getGroups(names));
   // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
   const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
-    store.getDefinitions(names),
+    service.getDefinitions(names),
   );
   return {
     vectors(featureNames) {
@@ -44,7 +41,10 @@ export function createLoaders(service: FeatureService): Loaders {
       let loader = vectorLoaders.get(key);
       if (!loader) {
         const names = [...featureNames];
-        loader = new DataLoader((entityIds) => store.getVectors(entityIds, names));
+        // A malformed id fails its own field only, not every field batched with it.
+        loader = new DataLoader<string, FeatureVector>((entityIds) =>
+          service.getVectorsSettled(entityIds, names),
+        );
         vectorLoaders.set(key, loader);
       }
       return loader;

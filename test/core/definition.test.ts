@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  canonicalValue,
   checkEntityId,
   deepFreeze,
+  encodeDefinition,
   isValidName,
   normalizeDefinition,
   normalizeGroup,
   normalizeStoredGroup,
-  sameDefinition,
 } from "../../src/core/definition.js";
 import type { FeatureStoreError, NormalizedDefinition } from "../../src/index.js";
 
@@ -53,12 +54,15 @@ describe("definitions", () => {
     });
   });
 
-  it("compares definitions field by field, defaults by content", () => {
-    expect(sameDefinition(base, { ...base, defaultValue: { b: { c: [1, 2] }, a: 1 } })).toBe(true);
-    expect(sameDefinition(base, { ...base, defaultValue: { a: 1, b: { c: [2, 1] } } })).toBe(false);
-    expect(sameDefinition(base, { ...base, tags: [] })).toBe(false);
-    expect(sameDefinition(base, { ...base, ttlSeconds: 5 })).toBe(false);
-    expect(sameDefinition(base, { ...base, description: "d" })).toBe(false);
+  it("encodes definitions canonically: equal exactly when every field is, defaults by content", () => {
+    const same = (a: NormalizedDefinition, b: NormalizedDefinition) =>
+      encodeDefinition({ ...a, defaultValue: canonicalValue(a.defaultValue) }) ===
+      encodeDefinition({ ...b, defaultValue: canonicalValue(b.defaultValue) });
+    expect(same(base, { ...base, defaultValue: { b: { c: [1, 2] }, a: 1 } })).toBe(true);
+    expect(same(base, { ...base, defaultValue: { a: 1, b: { c: [2, 1] } } })).toBe(false);
+    expect(same(base, { ...base, tags: [] })).toBe(false);
+    expect(same(base, { ...base, ttlSeconds: 5 })).toBe(false);
+    expect(same(base, { ...base, description: "d" })).toBe(false);
   });
 
   it("normalizes groups and refuses malformed ones", () => {

@@ -165,6 +165,45 @@ describe.each([{ backend: redisBackend }, { backend: postgresBackend }])(
       expect(written.ingest.values).toEqual([{ featureName: "registered_on_a", value: 5, version: 1 }]);
     });
 
+    it("registers nothing of the groups that lose a race for one name across the replicas", async () => {
+      const REGISTER_GROUP = `mutation ($input: FeatureGroupInput!) { registerGroup(input: $input) { name } }`;
+      const attempts = Array.from({ length: 16 }, (_, i) =>
+        fetch(i % 2 === 0 ? a.url : b.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            query: REGISTER_GROUP,
+            variables: {
+              input: {
+                name: "raced",
+                features: [
+                  { name: "raced_shared", featureType: "NUMERIC", valueType: "INT" },
+                  { name: `raced_only_${i}`, featureType: "NUMERIC", valueType: "INT" },
+                ],
+              },
+            },
+          }),
+        }).then(
+          (r) =>
+            r.json() as Promise<{
+              data?: { registerGroup: unknown };
+              errors?: { extensions: { code: string } }[];
+            }>,
+        ),
+      );
+      const replies = await Promise.all(attempts);
+      const winners = replies.flatMap((r, i) => (r.data?.registerGroup ? [i] : []));
+      expect(winners).toHaveLength(1);
+      for (const r of replies)
+        if (!r.data?.registerGroup) expect(r.errors?.[0]?.extensions.code).toBe("CONFLICT");
+      for (const url of [a.url, b.url]) {
+        const { features } = await graphql<{ features: { name: string }[] }>(url, "{ features { name } }");
+        expect(features.map((f) => f.name).filter((n) => n.startsWith("raced_"))).toEqual(
+          ["raced_shared", `raced_only_${winners[0]}`].sort(),
+        );
+      }
+    });
+
     it("delivers to a subscriber on one replica the values written through the other, filtered", async () => {
       await register(a.url, "watched_num", "INT");
       await register(a.url, "watched_text", "STRING", "TEXT");

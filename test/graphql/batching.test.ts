@@ -44,6 +44,22 @@ describe("DataLoader batching", () => {
     ]);
   });
 
+  it("fails only the field whose entity id is malformed, from the same single call", async () => {
+    const bad = "x".repeat(600);
+    const reply = await query<Record<string, { values: Record<string, unknown> } | null>>(
+      t.app,
+      `{
+        good: vector(entityId: "user-1", featureNames: ${FEATURES}) { values }
+        bad: vector(entityId: "${bad}", featureNames: ${FEATURES}) { values }
+        also: vectors(entityIds: ["user-2"], featureNames: ${FEATURES}) { values }
+      }`,
+    );
+    expect(reply.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["bad"], "VALIDATION_FAILED"]]);
+    expect(reply.data?.good?.values).toEqual({ age: 31, country: "FR", clicks_7d: 15 });
+    expect(reply.data?.bad).toBeNull();
+    expect(t.store.vectorsCalls).toHaveLength(1);
+  });
+
   it("makes one call per distinct feature set", async () => {
     await query(
       t.app,

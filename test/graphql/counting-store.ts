@@ -1,4 +1,5 @@
 import {
+  type FeatureStoreError,
   type FeatureValue,
   type FeatureVector,
   InMemoryFeatureStore,
@@ -7,7 +8,7 @@ import {
   type StoredGroup,
 } from "../../src/index.js";
 
-/** One `getVectors` call as the store saw it. */
+/** One `getVectors` (or `getVectorsSettled`) call as the store saw it. */
 export interface VectorsCall {
   entityIds: string[];
   featureNames: string[];
@@ -24,7 +25,7 @@ export class CountingStore extends InMemoryFeatureStore {
   readonly definitionsCalls: string[][] = [];
   /** How many times `getDefinition` (one name) was called. */
   definitionCalls = 0;
-  /** How many times `getGroup` was called. */
+  /** How many times `getGroups` (or `getGroup`, which calls it) was called. */
   groupCalls = 0;
   /** How many times `getValue` was called. */
   valueCalls = 0;
@@ -37,6 +38,14 @@ export class CountingStore extends InMemoryFeatureStore {
     return super.getVectors(entityIds, featureNames);
   }
 
+  override async getVectorsSettled(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(FeatureVector | FeatureStoreError)[]> {
+    this.vectorsCalls.push({ entityIds: [...entityIds], featureNames: [...featureNames] });
+    return super.getVectorsSettled(entityIds, featureNames);
+  }
+
   override async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
     this.definitionsCalls.push([...featureNames]);
     return super.getDefinitions(featureNames);
@@ -47,9 +56,9 @@ export class CountingStore extends InMemoryFeatureStore {
     return super.getDefinition(featureName);
   }
 
-  override async getGroup(name: string): Promise<StoredGroup | null> {
+  override async getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {
     this.groupCalls++;
-    return super.getGroup(name);
+    return super.getGroups(names);
   }
 
   override async getValue(

@@ -1,13 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../../src/core/logger.js";
 import type { StoredEntry } from "../../src/index.js";
-import { FeatureService, FeatureTransform, InMemoryFeatureStore } from "../../src/index.js";
+import {
+  FeatureService,
+  FeatureStore,
+  FeatureTransform,
+  InMemoryFeatureStore,
+  MemoryBackend,
+} from "../../src/index.js";
 import { codes, post, query, run, type TestApp, testApp } from "./client.js";
 import { ValueDocument, VectorDocument } from "./generated/graphql.js";
 
-/** A memory store whose backend fails like a dropped database connection. */
-class UnreachableStore extends InMemoryFeatureStore {
-  protected override async readCurrent(): Promise<(StoredEntry | undefined)[]> {
+/** A memory backend that fails like a dropped database connection. */
+class UnreachableBackend extends MemoryBackend {
+  override async readCurrent(): Promise<(StoredEntry | undefined)[]> {
     throw new Error("connect ECONNREFUSED 10.1.2.3:5432 (user=featurestore password=hunter2)");
   }
 }
@@ -76,7 +82,10 @@ describe("domain errors", () => {
   });
 
   it("report BACKEND_UNAVAILABLE without the backend's own words", async () => {
-    const own = await testApp({ service: new FeatureService(new UnreachableStore()), demo: false });
+    const own = await testApp({
+      service: new FeatureService(new FeatureStore(new UnreachableBackend())),
+      demo: false,
+    });
     await own.service.store.registerFeature({ name: "age", featureType: "NUMERIC", valueType: "INT" });
     const reply = await run(own.app, VectorDocument, { entityId: "user-1", featureNames: ["age"] });
     expect(codes(reply)).toEqual(["BACKEND_UNAVAILABLE"]);

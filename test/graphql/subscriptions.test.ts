@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FeatureStoreApp } from "../../src/app.js";
 import { logger } from "../../src/core/logger.js";
-import { createFeaturePubSub, type FeaturePubSub } from "../../src/graphql/events.js";
+import { createFeaturePubSub, type FeaturePubSub } from "../../src/store/changes/change-feed.js";
 import { EventStream } from "../event-stream.js";
 import { query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestBatchDocument, IngestDocument } from "./generated/graphql.js";

@@ -1,4 +1,4 @@
-import { InMemoryFeatureStore } from "../../src/index.js";
-import { describeConformance } from "./conformance.js";
+import { MemoryBackend } from "../../src/index.js";
+import { describeConformance } from "../../src/testing.js";
 
-describeConformance({ name: "memory", create: () => new InMemoryFeatureStore().open() });
+describeConformance({ name: "memory", create: () => new MemoryBackend() });

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FeatureStoreError, PostgresFeatureStore } from "../../src/index.js";
+import { FeatureStoreError } from "../../src/index.js";
+import { PostgresFeatureStore } from "../../src/postgres.js";
 
 // Faults here are made by killing only this file's own connections (found by a unique
 // application_name); the shared server itself is never restarted.
@@ -175,7 +176,7 @@ describe("postgres store faults", () => {
     const applicationName = unique("fs_fault");
     const script = `
       import { createInterface } from "node:readline";
-      import { PostgresFeatureStore } from "./src/index.js";
+      import { PostgresFeatureStore } from "./src/postgres.js";
       const store = new PostgresFeatureStore({
         connection: { connectionString: ${JSON.stringify(SERVER)}, application_name: ${JSON.stringify(applicationName)} },
         namespace: ${JSON.stringify(namespace)},

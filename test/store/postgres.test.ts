@@ -1,17 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type EntryWrite,
-  type FeatureStore,
-  InMemoryFeatureStore,
-  openStore,
-  PostgresFeatureStore,
-  type StoredEntry,
-} from "../../src/index.js";
-import { describeConformance, errorCode } from "./conformance.js";
+import { type EntryWrite, FeatureStore, openStore } from "../../src/index.js";
+import { PostgresBackend, PostgresFeatureStore } from "../../src/postgres.js";
+import { describeConformance, errorCode } from "../../src/testing.js";
 import { expectConcurrentWritersGapFree } from "./processes.js";
 
 const SERVER = "postgres://postgres@127.0.0.1:5432/test";
@@ -40,8 +33,13 @@ const open = (namespace: string, options: { poolSize?: number; client?: typeof p
 
 describeConformance({
   name: "postgres",
-  create: () => open(freshNamespace()),
-  reopen: (store) => open((store as PostgresFeatureStore).namespace),
+  create: () => new PostgresBackend({ connection: SERVER, namespace: freshNamespace(), poolSize: 4 }),
+  reopen: (backend) =>
+    new PostgresBackend({
+      connection: SERVER,
+      namespace: (backend as PostgresBackend).namespace,
+      poolSize: 4,
+    }),
 });
 
 /** Every statement the store's pool sends, observed through a real `pg.Client` subclass. */
@@ -64,32 +62,6 @@ class RecordingClient extends pg.Client {
   }
 }
 
-/** A PostgreSQL store whose backend primitives a test can call directly. */
-class OpenPostgresStore extends PostgresFeatureStore {
-  append(writes: readonly EntryWrite[]): Promise<number[]> {
-    return this.appendEntries(writes);
-  }
-  entries(entityId: string): Promise<StoredEntry[]> {
-    return this.readHistory({ featureName: "p", entityId });
-  }
-  async current(entityId: string): Promise<StoredEntry | undefined> {
-    return (await this.readCurrent([entityId], ["p"]))[0];
-  }
-}
-
-/** The reference store, with the same primitives opened up. */
-class OpenMemoryStore extends InMemoryFeatureStore {
-  append(writes: readonly EntryWrite[]): Promise<number[]> {
-    return this.appendEntries(writes);
-  }
-  entries(entityId: string): Promise<StoredEntry[]> {
-    return this.readHistory({ featureName: "p", entityId });
-  }
-  async current(entityId: string): Promise<StoredEntry | undefined> {
-    return (await this.readCurrent([entityId], ["p"]))[0];
-  }
-}
-
 async function schemaVersions(namespace: string): Promise<number[]> {
   const { rows } = await admin.query(`SELECT version FROM "featurestore_${namespace}".schema_version`);
   return rows.map((r) => r.version);
@@ -99,8 +71,7 @@ describe("postgres store", () => {
   it("opens from postgres:// and postgresql:// URLs, one schema per namespace", async () => {
     const ns = freshNamespace();
     const a = await openStore(`${SERVER}?namespace=${ns}`);
-    expect(a).toBeInstanceOf(PostgresFeatureStore);
-    expect((a as PostgresFeatureStore).namespace).toBe(ns);
+    expect(a.backend).toBe("postgres");
     await a.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
     await a.setValue("x", "u1", 7);
     const b = await openStore(`${SERVER.replace("postgres:", "postgresql:")}?namespace=${ns}&pool_size=2`);
@@ -109,14 +80,8 @@ describe("postgres store", () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
       [`featurestore_${ns}`],
     );
-    expect(rows.map((r) => r.table_name)).toEqual([
-      "current",
-      "definitions",
-      "groups",
-      "history",
-      "schema_version",
-    ]);
-    expect(await schemaVersions(ns)).toEqual([1]);
+    expect(rows.map((r) => r.table_name)).toEqual(["catalog", "current", "history", "schema_version"]);
+    expect(await schemaVersions(ns)).toEqual([1, 2]);
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -134,7 +99,7 @@ describe("postgres store", () => {
   it("lets stores opening one fresh namespace at the same moment all succeed, recording the schema once", async () => {
     const ns = freshNamespace();
     const stores = await Promise.all(Array.from({ length: 6 }, () => open(ns, { poolSize: 1 })));
-    expect(await schemaVersions(ns)).toEqual([1]);
+    expect(await schemaVersions(ns)).toEqual([1, 2]);
     await stores[0]?.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT" });
     await stores[5]?.setValue("x", "u1", 1);
     expect((await stores[3]?.getValue("x", "u1"))?.version).toBe(1);
@@ -153,58 +118,46 @@ describe("postgres store", () => {
   it("gives processes starting together on a fresh namespace and writing one key at once versions 1..n", async () => {
     const ns = freshNamespace();
     await expectConcurrentWritersGapFree(`${SERVER}?namespace=${ns}&pool_size=2`);
-    expect(await schemaVersions(ns)).toEqual([1]);
+    expect(await schemaVersions(ns)).toEqual([1, 2]);
   }, 120_000);
 
-  it("writes deletion markers like the reference store, a marker among other writes of its key too (property)", async () => {
-    const store = await new OpenPostgresStore({
-      connection: SERVER,
-      namespace: freshNamespace(),
-      poolSize: 2,
-    }).open();
-    const day = (d: number) => Date.UTC(2026, 0, 1 + d);
-    let round = 0;
-    const write = fc.record({
-      entity: fc.constantFrom("a", "b"),
-      day: fc.integer({ min: 0, max: 4 }),
-      deletion: fc.boolean(),
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(write, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
-        async (batches) => {
-          const prefix = `r${round++}-`;
-          const reference = await new OpenMemoryStore().open();
-          let value = 0;
-          for (const batch of batches) {
-            const writes: EntryWrite[] = batch.map((w) => ({
-              featureName: "p",
-              entityId: prefix + w.entity,
-              payload: w.deletion ? null : String(value++),
-              eventTimeMs: day(w.day),
-            }));
-            expect(await store.append(writes)).toEqual(await reference.append(writes));
-          }
-          for (const id of ["a", "b"].map((e) => prefix + e)) {
-            expect(await store.entries(id)).toEqual(await reference.entries(id));
-            expect(await store.current(id)).toEqual(await reference.current(id));
-          }
-          await reference.close();
-        },
-      ),
-      { numRuns: 40 },
-    );
+  it("migrates a namespace of schema version 1, keeping its definitions, groups and values", async () => {
+    const ns = freshNamespace();
+    const schema = `"featurestore_${ns}"`;
+    await admin.query(`
+      CREATE SCHEMA ${schema};
+      CREATE TABLE ${schema}.schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+      INSERT INTO ${schema}.schema_version (version) VALUES (1);
+      CREATE TABLE ${schema}.definitions (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE ${schema}.groups (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE ${schema}.history (feature TEXT NOT NULL, entity TEXT NOT NULL, version INTEGER NOT NULL,
+        event_time BIGINT NOT NULL, payload TEXT, PRIMARY KEY (feature, entity, version));
+      CREATE INDEX history_as_of ON ${schema}.history (feature, entity, event_time DESC, version DESC);
+      CREATE TABLE ${schema}.current (entity TEXT NOT NULL, feature TEXT NOT NULL, last_version INTEGER NOT NULL,
+        version INTEGER NOT NULL, event_time BIGINT NOT NULL, payload TEXT, PRIMARY KEY (entity, feature));
+      INSERT INTO ${schema}.definitions VALUES ('age', '["age","NUMERIC","INT","0",["user"],null,null,null]');
+      INSERT INTO ${schema}.groups VALUES ('g', '["g",["age"],null,[]]');
+      INSERT INTO ${schema}.history VALUES ('age', 'u1', 1, 1700000000000, '31');
+      INSERT INTO ${schema}.current VALUES ('u1', 'age', 1, 1, 1700000000000, '31');
+    `);
+    const store = await open(ns);
+    expect(await store.getDefinition("age")).toMatchObject({ name: "age", defaultValue: 0, tags: ["user"] });
+    expect(await store.getGroup("g")).toMatchObject({ featureNames: ["age"] });
+    expect((await store.getValue("age", "u1"))?.value).toBe(31);
+    expect((await store.setValue("age", "u1", 32)).version).toBe(2);
+    expect(await schemaVersions(ns)).toEqual([1, 2]);
     await store.close();
   });
 
   it("lets only one of several deletions waiting on the same row write its marker", async () => {
     const ns = freshNamespace();
     const applicationName = `fs_del_${randomBytes(4).toString("hex")}`;
-    const store = await new OpenPostgresStore({
+    const backend = new PostgresBackend({
       connection: { connectionString: SERVER, application_name: applicationName },
       namespace: ns,
       poolSize: 4,
-    }).open();
+    });
+    const store = await new FeatureStore(backend).open();
     await store.registerFeature({ name: "p", featureType: "NUMERIC", valueType: "INT" });
     await store.setValue("p", "k", 1);
     const marker: EntryWrite = { featureName: "p", entityId: "k", payload: null, eventTimeMs: Date.now() };
@@ -214,7 +167,7 @@ describe("postgres store", () => {
     await holder.connect();
     await holder.query("BEGIN");
     await holder.query(`SELECT * FROM "featurestore_${ns}".current FOR UPDATE`);
-    const deletions = [1, 2, 3].map(() => store.append([marker]));
+    const deletions = [1, 2, 3].map(() => backend.appendEntries([marker]));
     try {
       await vi.waitFor(
         async () => {
@@ -232,7 +185,9 @@ describe("postgres store", () => {
     }
     const versions = (await Promise.all(deletions)).flat();
     expect(versions.sort((a, b) => a - b)).toEqual([0, 0, 2]);
-    expect((await store.entries("k")).map((e) => [e.version, e.payload])).toEqual([
+    expect(
+      (await backend.readHistory({ featureName: "p", entityId: "k" })).map((e) => [e.version, e.payload]),
+    ).toEqual([
       [1, "1"],
       [2, null],
     ]);
@@ -321,65 +276,6 @@ describe("postgres store", () => {
     expect(history).toContain('"Index Name":"history_pkey"');
     expect(current).toContain('"Index Name":"current_pkey"');
     for (const plan of plans) expect(plan).not.toContain('"Node Type":"Sort"');
-    await store.close();
-  });
-
-  it("assigns versions and current entries like the reference store for batches repeating keys (property)", async () => {
-    const store = await open(freshNamespace());
-    await store.registerFeature({ name: "p", featureType: "NUMERIC", valueType: "INT" });
-    let round = 0;
-    const write = fc.record({
-      entity: fc.constantFrom("a", "b", "c"),
-      day: fc.integer({ min: 0, max: 4 }),
-      deletion: fc.boolean(),
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(write, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
-        async (batches) => {
-          const prefix = `r${round++}-`;
-          const reference: FeatureStore = await new InMemoryFeatureStore().open();
-          await reference.registerFeature({ name: "p", featureType: "NUMERIC", valueType: "INT" });
-          const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
-          let value = 0;
-          for (const batch of batches) {
-            const writes = batch
-              .filter((w) => !w.deletion)
-              .map((w) => ({
-                featureName: "p",
-                entityId: prefix + w.entity,
-                value: value++,
-                eventTime: day(w.day),
-              }));
-            const [got, want] = await Promise.all([store.setValues(writes), reference.setValues(writes)]);
-            expect(got.map((v) => v.version)).toEqual(want.map((v) => v.version));
-            const deleted = batch.find((w) => w.deletion);
-            if (deleted) {
-              expect(await store.deleteValue("p", prefix + deleted.entity)).toBe(
-                await reference.deleteValue("p", prefix + deleted.entity),
-              );
-            }
-          }
-          const ids = ["a", "b", "c"].map((e) => prefix + e);
-          const strip = (vs: { entries: unknown[]; values: unknown }[]) =>
-            vs.map((v) => [v.values, v.entries]);
-          expect(strip(await store.getVectors(ids, ["p"]))).toEqual(
-            strip(await reference.getVectors(ids, ["p"])),
-          );
-          for (const id of ids) {
-            const versions = async (s: FeatureStore) =>
-              (await s.history("p", id)).map((h) => [h.version, h.value]);
-            expect(await versions(store)).toEqual(await versions(reference));
-            for (const d of [0, 2, 4]) {
-              const asOf = async (s: FeatureStore) => (await s.getValue("p", id, { asOf: day(d) }))?.version;
-              expect(await asOf(store)).toBe(await asOf(reference));
-            }
-          }
-          await reference.close();
-        },
-      ),
-      { numRuns: 25 },
-    );
     await store.close();
   });
 

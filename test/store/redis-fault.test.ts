@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { BackendUnavailableError, logger, openStore, RedisFeatureStore } from "../../src/index.js";
-import { errorCode } from "./conformance.js";
+import { BackendUnavailableError, logger, openStore } from "../../src/index.js";
+import { RedisFeatureStore } from "../../src/redis.js";
+import { errorCode } from "../../src/testing.js";
 
 /**
  * A private redis-server (never the shared one on 6379) that this file may kill and restart.

@@ -6,16 +6,15 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   type EntryWrite,
   type FeatureStore,
-  type FeatureStoreError,
   InMemoryFeatureStore,
   logger,
+  MemoryBackend,
   openStore,
-  RedisFeatureStore,
-  type RedisStoreOptions,
 } from "../../src/index.js";
+import { RedisBackend, RedisFeatureStore, type RedisStoreOptions } from "../../src/redis.js";
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
 import { decodeEntry } from "../../src/store/redis/redis-scripts.js";
-import { describeConformance, errorCode } from "./conformance.js";
+import { describeConformance, errorCode } from "../../src/testing.js";
 import { expectConcurrentWritersGapFree } from "./processes.js";
 
 const SERVER = "redis://127.0.0.1:6379/0";
@@ -59,8 +58,9 @@ const FULL_HISTORY = { historyRetention: 10_000 };
 
 describeConformance({
   name: "redis",
-  create: () => open(freshNamespace(), FULL_HISTORY),
-  reopen: (store) => open((store as RedisFeatureStore).namespace, FULL_HISTORY),
+  create: () => new RedisBackend({ connection: SERVER, namespace: freshNamespace(), ...FULL_HISTORY }),
+  reopen: (backend) =>
+    new RedisBackend({ connection: SERVER, namespace: (backend as RedisBackend).namespace, ...FULL_HISTORY }),
 });
 
 /** CRC16/XMODEM mod 16384 of the hash tag (or whole key), as Redis Cluster places keys. */
@@ -182,23 +182,6 @@ class ReplyGate {
 const num = (name: string) => ({ name, featureType: "NUMERIC", valueType: "INT" }) as const;
 const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d));
 
-/** A Redis store whose backend primitives a test can call directly. */
-class OpenRedisStore extends RedisFeatureStore {
-  append(writes: readonly EntryWrite[]): Promise<number[]> {
-    return this.appendEntries(writes);
-  }
-  explain(err: unknown): FeatureStoreError {
-    return this.translateError(err);
-  }
-}
-
-/** The reference store, with the same primitive opened up. */
-class OpenMemoryStore extends InMemoryFeatureStore {
-  append(writes: readonly EntryWrite[]): Promise<number[]> {
-    return this.appendEntries(writes);
-  }
-}
-
 /** A port nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {
   const probe = createServer();
@@ -223,9 +206,10 @@ describe("redis store", () => {
   it("opens from a URL with namespace and retention, and refuses bad settings", async () => {
     const namespace = freshNamespace();
     const store = await openStore(`${SERVER}?namespace=${namespace}&historyRetention=7`);
-    expect(store).toBeInstanceOf(RedisFeatureStore);
-    expect((store as RedisFeatureStore).namespace).toBe(namespace);
-    expect((store as RedisFeatureStore).historyRetention).toBe(7);
+    expect(store.backend).toBe("redis");
+    expect(store.capabilities.historyRetention).toBe(7);
+    await store.registerFeature(num("f"));
+    expect(await namespaceKeyList(namespace)).toEqual([namespaceKeys(namespace).catalog("feature")]);
     await store.close();
     const byDefault = RedisFeatureStore.fromUrl(SERVER);
     expect([byDefault.namespace, byDefault.historyRetention]).toEqual(["default", 1000]);
@@ -246,6 +230,21 @@ describe("redis store", () => {
     expect(await namespaceKeyList(namespace)).toEqual(before);
   });
 
+  it("moves definitions and groups of the layout before the catalog into it on open", async () => {
+    const namespace = freshNamespace();
+    const keys = namespaceKeys(namespace);
+    await admin.hset(keys.legacy.definitions, "age", '["age","NUMERIC","INT","0",["user"],null,null,null]');
+    await admin.hset(keys.legacy.groups, "g", '["g",["age"],null,[]]');
+    const store = await open(namespace);
+    expect(await store.getDefinition("age")).toMatchObject({ name: "age", defaultValue: 0, tags: ["user"] });
+    expect(await store.getGroup("g")).toMatchObject({ featureNames: ["age"] });
+    expect(await admin.exists(keys.legacy.definitions, keys.legacy.groups)).toBe(0);
+    await store.close();
+    const again = await open(namespace);
+    expect((await again.listFeatures()).map((f) => f.name)).toEqual(["age"]);
+    await again.close();
+  });
+
   it("keeps namespaces apart, and its SCAN pattern matches one namespace only", async () => {
     const first = freshNamespace();
     const second = `${first}x`;
@@ -262,7 +261,7 @@ describe("redis store", () => {
     const keys = await namespaceKeyList(first);
     expect(keys.sort()).toEqual(
       [
-        namespaceKeys(first).definitions,
+        namespaceKeys(first).catalog("feature"),
         entityKeys(first, "u").current,
         entityKeys(first, "u").sequence,
         entityKeys(first, "u").history("f"),
@@ -331,7 +330,7 @@ describe("redis store", () => {
       }
       expect(new Set(entityKeyList.map(clusterSlot)).size, id).toBe(1);
     }
-    expect([...all].filter((key) => !owned.has(key))).toEqual([namespaceKeys(namespace).definitions]);
+    expect([...all].filter((key) => !owned.has(key))).toEqual([namespaceKeys(namespace).catalog("feature")]);
     await store.close();
   });
 
@@ -414,8 +413,9 @@ describe("redis store", () => {
 
   it("writes a deletion marker only over a live value, in batches too", async () => {
     const namespace = freshNamespace();
-    const store = await new OpenRedisStore({ connection: SERVER, namespace }).open();
-    const reference = await new OpenMemoryStore().open();
+    const store = new RedisBackend({ connection: SERVER, namespace });
+    await store.connect();
+    const reference = new MemoryBackend();
     const marker = (entityId: string, d = 5): EntryWrite => ({
       featureName: "f",
       entityId,
@@ -439,7 +439,7 @@ describe("redis store", () => {
     ];
     const got: number[][] = [];
     for (const batch of batches) {
-      const [mine, want] = await Promise.all([store.append(batch), reference.append(batch)]);
+      const [mine, want] = await Promise.all([store.appendEntries(batch), reference.appendEntries(batch)]);
       expect(mine).toEqual(want);
       got.push(mine);
     }
@@ -449,7 +449,7 @@ describe("redis store", () => {
     expect(await admin.exists(entityKeys(namespace, "c").current, entityKeys(namespace, "c").sequence)).toBe(
       0,
     );
-    await Promise.all([store.close(), reference.close()]);
+    await store.disconnect();
   });
 
   it("answers nothing, never an older value, when trimming removed the entry in force as of a time", async () => {
@@ -527,14 +527,14 @@ describe("redis store", () => {
       message: new RegExp(`redis at 127\\.0\\.0\\.1:${port}/0 .*is unreachable: connect ECONNREFUSED`),
     });
     await down.close();
-    const store = new OpenRedisStore({ connection: SERVER, namespace: freshNamespace() });
-    const fault = store.explain(new RangeError("Maximum call stack size exceeded"));
+    const store = new RedisBackend({ connection: SERVER, namespace: freshNamespace() });
+    const fault = store.translateError(new RangeError("Maximum call stack size exceeded"));
     expect(fault.code).toBe("BACKEND_UNAVAILABLE");
     expect(fault.message).toMatch(/RangeError: Maximum call stack size exceeded/);
     expect(fault.message).toMatch(/not a connection problem/);
     expect(fault.message).not.toMatch(/unreachable/);
     const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
-    expect(store.explain(reset).message).toMatch(/is unreachable: read ECONNRESET/);
+    expect(store.translateError(reset).message).toMatch(/is unreachable: read ECONNRESET/);
   });
 
   it("warns once on open when the server's persistence can lose acknowledged writes", async () => {

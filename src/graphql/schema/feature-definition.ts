@@ -68,7 +68,7 @@ builder.queryFields((t) => ({
     description: "Every registered feature, sorted by name; only those carrying `tag` when it is given.",
     args: { tag: t.arg.string() },
     resolve: async (_root, { tag }, ctx) => {
-      const all = await ctx.service.store.listFeatures();
+      const all = await ctx.service.listFeatures();
       // Later lookups of these names in the request (groups' features, `feature`) need no read.
       for (const def of all) ctx.loaders.definition.prime(def.name, def);
       return tag == null ? all : all.filter((def) => def.tags.includes(tag));
@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
       "Registers a feature. Registering an identical definition again is a no-op; a different one under the same name is a CONFLICT.",
     args: { input: t.arg({ type: FeatureDefinitionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const stored = await ctx.service.store.registerFeature(definitionFromInput(input));
+      const stored = await ctx.service.registerFeature(definitionFromInput(input));
       // A name that read as unregistered earlier in this request now has a definition.
       ctx.loaders.forgetAll();
       return stored;

@@ -1,7 +1,7 @@
 import type { FeatureValue } from "../../core/models.js";
+import type { ValueChange } from "../../store/changes/change-feed.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import type { ValueChange } from "../events.js";
 
 /** One stored value of one feature for one entity. */
 export const FeatureValueRef = builder.objectRef<FeatureValue>("FeatureValue").implement({
@@ -37,7 +37,7 @@ builder.queryFields((t) => ({
       asOf: t.arg({ type: "DateTime" }),
     },
     resolve: (_root, { featureName, entityId, version, asOf }, ctx) =>
-      ctx.service.store.getValue(featureName, entityId, {
+      ctx.service.getValue(featureName, entityId, {
         version: version ?? undefined,
         asOf: asOf ?? undefined,
       }),
@@ -51,7 +51,7 @@ builder.queryFields((t) => ({
       featureName: t.arg.string({ required: true }),
       entityId: t.arg.id({ required: true }),
     },
-    resolve: (_root, { featureName, entityId }, ctx) => ctx.service.store.history(featureName, entityId),
+    resolve: (_root, { featureName, entityId }, ctx) => ctx.service.history(featureName, entityId),
   }),
 }));
 
@@ -65,7 +65,7 @@ builder.mutationFields((t) => ({
       entityId: t.arg.id({ required: true }),
     },
     resolve: async (_root, { featureName, entityId }, ctx) => {
-      const deleted = await ctx.service.store.deleteValue(featureName, entityId);
+      const deleted = await ctx.service.deleteValue(featureName, entityId);
       ctx.loaders.forgetEntity(entityId);
       if (deleted) ctx.events.publishDeletion(featureName, entityId);
       return deleted;
@@ -93,7 +93,7 @@ function watchValues(
         const change = step.value;
         const value =
           change.value ??
-          (await ctx.service.store.getValue(
+          (await ctx.service.getValue(
             change.featureName,
             change.entityId,
             change.version === undefined ? {} : { version: change.version },

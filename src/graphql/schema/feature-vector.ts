@@ -1,6 +1,4 @@
-import { checkEntityId } from "../../core/definition.js";
 import type { FeatureVector, VectorEntry } from "../../core/models.js";
-import type { FeatureService } from "../../service.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 
@@ -55,20 +53,15 @@ export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector"
 /**
  * Starts loading one entity's vector through the request's DataLoader. Synchronous up to the
  * `load` call, so every field resolved in the same tick lands in the same batch.
- * @throws ValidationError for a malformed entity id; LIMIT_EXCEEDED past the request's read budget.
+ * @throws LIMIT_EXCEEDED past the request's read budget (a malformed entity id fails the returned promise).
  */
 export function loadVector(
   ctx: GraphQLContext,
   entityId: string,
   featureNames: readonly string[],
 ): Promise<FeatureVector> {
-  checkEntityId(entityId);
   ctx.readBudget.take(1, featureNames.length);
   return ctx.loaders.vectors(featureNames).load(entityId);
-}
-
-function transformed(service: FeatureService, vector: FeatureVector): FeatureVector {
-  return service.transform ? service.transform.apply(vector) : vector;
 }
 
 builder.queryFields((t) => ({
@@ -88,7 +81,7 @@ builder.queryFields((t) => ({
     complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
     resolve: (_root, { entityId, featureNames, applyTransform }, ctx) => {
       const vector = loadVector(ctx, entityId, featureNames);
-      return applyTransform ? vector.then((v) => transformed(ctx.service, v)) : vector;
+      return applyTransform ? vector.then((v) => ctx.service.transformed(v)) : vector;
     },
   }),
   vectors: t.field({
@@ -108,11 +101,10 @@ builder.queryFields((t) => ({
       multiplier: args.entityIds.length,
     }),
     resolve: (_root, { entityIds, featureNames, applyTransform }, ctx) => {
-      for (const id of entityIds) checkEntityId(id);
       ctx.readBudget.take(entityIds.length, featureNames.length);
       const loader = ctx.loaders.vectors(featureNames);
       const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
-      return applyTransform ? vectors.then((vs) => vs.map((v) => transformed(ctx.service, v))) : vectors;
+      return applyTransform ? vectors.then((vs) => vs.map((v) => ctx.service.transformed(v))) : vectors;
     },
   }),
 }));

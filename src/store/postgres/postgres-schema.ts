@@ -1,4 +1,4 @@
-import type { ClientBase } from "pg";
+import pg, { type ClientBase } from "pg";
 import { ConfigurationError } from "../../core/errors.js";
 import { checkNamespace } from "../namespace.js";
 
@@ -31,6 +31,16 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       version INTEGER NOT NULL, event_time BIGINT NOT NULL, payload TEXT,
       PRIMARY KEY (entity, feature)
     );`,
+  // Definitions and groups become versioned records of one catalog, committed together.
+  (s) => `
+    CREATE TABLE ${s}.catalog (
+      kind TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+      PRIMARY KEY (kind, name, version)
+    );
+    INSERT INTO ${s}.catalog (kind, name, version, body) SELECT 'feature', name, 1, body FROM ${s}.definitions;
+    INSERT INTO ${s}.catalog (kind, name, version, body) SELECT 'group', name, 1, body FROM ${s}.groups;
+    DROP TABLE ${s}.definitions;
+    DROP TABLE ${s}.groups;`,
 ];
 
 /** The schema version this code reads and writes. */
@@ -71,5 +81,16 @@ export async function migrateSchema(client: ClientBase, namespace: string): Prom
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
+  }
+}
+
+/** Drops a namespace's schema with everything in it (for tests and benchmarks). */
+export async function dropPostgresNamespace(connection: string, namespace: string): Promise<void> {
+  const client = new pg.Client({ connectionString: connection });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schemaFor(namespace)} CASCADE`);
+  } finally {
+    await client.end();
   }
 }

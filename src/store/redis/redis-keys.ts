@@ -1,3 +1,4 @@
+import type { CatalogKind } from "../backend.js";
 import { checkNamespace } from "../namespace.js";
 
 /** Digits of a version as a hash field and sorted-set member: enough for any real key's history. */
@@ -12,10 +13,12 @@ function escapeEntityId(entityId: string): string {
   return entityId.replace(/[%{}]/g, (c) => (c === "%" ? "%25" : c === "{" ? "%7B" : "%7D"));
 }
 
-/** The namespace-level keys: one hash of definitions and one of groups, by name. */
+/** The namespace-level keys: the catalog, and the hashes it replaced (read once, to migrate them). */
 export interface NamespaceKeys {
-  readonly definitions: string;
-  readonly groups: string;
+  /** Hash per kind: name -> JSON list of the bodies of its versions, version 1 first. */
+  catalog(kind: CatalogKind): string;
+  /** Hashes of name -> body of an older layout, moved into the catalog on open. */
+  readonly legacy: { readonly definitions: string; readonly groups: string };
 }
 
 /** The keys of one entity; all of them carry the same hash tag, so they share one cluster slot. */
@@ -36,9 +39,12 @@ export interface EntityKeys {
   readonly trimmed: string;
 }
 
-/** The keys that hold a namespace's definitions and groups. */
+/** The keys that hold a namespace's catalog. */
 export function namespaceKeys(namespace: string): NamespaceKeys {
-  return { definitions: `fs:{${namespace}}:defs`, groups: `fs:{${namespace}}:groups` };
+  return {
+    catalog: (kind) => `fs:{${namespace}}:catalog:${kind}`,
+    legacy: { definitions: `fs:{${namespace}}:defs`, groups: `fs:{${namespace}}:groups` },
+  };
 }
 
 /** The keys that hold one entity's data in a namespace. */

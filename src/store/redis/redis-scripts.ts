@@ -202,3 +202,56 @@ if trimmed then
 end
 return found or false
 `);
+
+/**
+ * Commits catalog records all or nothing (see `StoreBackend.commitCatalog`). Each catalog hash
+ * maps a name to the JSON list of its versions' bodies. Returns, per record, the body stored
+ * under its key now, or nil for a free key when a conflict stored nothing.
+ *
+ * KEYS: the catalog hash of each kind used. ARGV: per record: index into KEYS (1-based), name,
+ * version, body.
+ */
+export const COMMIT_CATALOG_SCRIPT = new RedisScript(`
+local n = #ARGV / 4
+local function versions_of(key, name)
+  local list = redis.call('HGET', key, name)
+  if list then return cjson.decode(list) end
+  return {}
+end
+local found, conflict = {}, false
+for i = 1, n do
+  local a = (i - 1) * 4
+  local body = versions_of(KEYS[tonumber(ARGV[a + 1])], ARGV[a + 2])[tonumber(ARGV[a + 3])]
+  found[i] = body or false
+  if body and body ~= ARGV[a + 4] then conflict = true end
+end
+if conflict then return found end
+for i = 1, n do
+  if not found[i] then
+    local a = (i - 1) * 4
+    local key, name = KEYS[tonumber(ARGV[a + 1])], ARGV[a + 2]
+    local versions = versions_of(key, name)
+    versions[tonumber(ARGV[a + 3])] = ARGV[a + 4]
+    redis.call('HSET', key, name, cjson.encode(versions))
+    found[i] = ARGV[a + 4]
+  end
+end
+return found
+`);
+
+/**
+ * Moves definitions and groups of the layout before the catalog (hashes of name -> body) into
+ * the catalog as version 1, once: a namespace that has no old hashes is left alone.
+ *
+ * KEYS: old definitions hash, old groups hash, feature catalog hash, group catalog hash.
+ */
+export const MIGRATE_CATALOG_SCRIPT = new RedisScript(`
+for i = 1, 2 do
+  local old = redis.call('HGETALL', KEYS[i])
+  for j = 1, #old, 2 do
+    redis.call('HSETNX', KEYS[i + 2], old[j], cjson.encode({ old[j + 1] }))
+  end
+  redis.call('DEL', KEYS[i])
+end
+return 0
+`);

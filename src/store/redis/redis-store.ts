@@ -1,142 +1,36 @@
-import { Redis, type RedisOptions } from "ioredis";
-import { decodeDefinition, decodeGroup, encodeDefinition, encodeGroup } from "../../core/definition.js";
-import { BackendUnavailableError, ConfigurationError, type FeatureStoreError } from "../../core/errors.js";
-import { logger } from "../../core/logger.js";
-import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
-import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
-import { checkNamespace } from "../namespace.js";
-import { FeatureStore, type StoreOptions } from "../store.js";
-import { parseStoreUrl } from "../store-url.js";
-import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
-import { APPEND_SCRIPT, AS_OF_SCRIPT, batchReplies, decodeEntry } from "./redis-scripts.js";
-
-/** History entries kept per key unless {@link RedisStoreOptions.historyRetention} says otherwise. */
-const DEFAULT_HISTORY_RETENTION = 1000;
-
-/**
- * How long close() waits for the server to answer QUIT (which lets replies in flight arrive)
- * before it drops the connection: a server that stopped answering would otherwise hold it forever.
- */
-const QUIT_TIMEOUT_MS = 1000;
-
-/** Node error codes of a connection that cannot be made or was cut. */
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
-/** What Redis answers to SELECT of a database it does not have. */
-const WRONG_DATABASE = /DB index is out of range|invalid DB index/i;
-
-/** What ioredis says when it refuses a command because it is not connected (its offline queue is off). */
-const NOT_CONNECTED = /Connection is closed|enableOfflineQueue|Stream isn't writeable/;
+import type { RedisOptions } from "ioredis";
+import { FeatureStore, type StoreOptions } from "../feature-store.js";
+import { RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
+import { parseRedisUrl } from "./redis-url.js";
 
 /** Options of {@link RedisFeatureStore}. */
-export interface RedisStoreOptions extends StoreOptions {
-  /**
-   * The server: a `redis://[user:password@]host:port/db` URL or ioredis options.
-   * Default `redis://127.0.0.1:6379`. The store sets `lazyConnect`, `enableOfflineQueue: false`,
-   * `maxRetriesPerRequest: 0` and `autoResendUnfulfilledCommands: false` itself, so a lost
-   * connection fails requests at once and a write is never sent twice.
-   */
-  connection?: string | RedisOptions;
-  /**
-   * Keeps several stores apart in one database: 1-50 lowercase letters, digits or `_` (the one
-   * rule of every network backend, see {@link checkNamespace}). Default `default`.
-   */
-  namespace?: string;
-  /**
-   * History entries kept per (feature, entity) key, default 1000. Older entries are trimmed on
-   * write; version numbers go on counting. Reads of a trimmed version find nothing.
-   *
-   * A read as of a time answers from the retained entries and the current one. When a trimmed
-   * entry could have been the answer (one was trimmed whose event time may lie between the best
-   * retained candidate and the time asked for), the read returns `null` instead of an older,
-   * wrong value: "unknown" is reported as "no value". Reads as of a time later than the current
-   * entry, or earlier than every trimmed entry, are always exact.
-   */
-  historyRetention?: number;
-}
+export interface RedisStoreOptions extends StoreOptions, Omit<RedisBackendOptions, "connectTimeoutMs"> {}
 
 /**
- * A store in Redis (ioredis), for many processes sharing one server. Versions are assigned by
- * Lua scripts inside Redis, so concurrent writers anywhere get 1..n per key with no gap or repeat.
- *
- * Key layout, for namespace `ns` and entity id `e` (with `%`, `{`, `}` percent-escaped):
- * - `fs:{ns}:defs`, `fs:{ns}:groups`: hashes, name -> encoded definition / group
- * - `fs:{ns:e}:cur`: hash, feature -> the key's current entry
- * - `fs:{ns:e}:seq`: hash, feature -> last version handed out
- * - `fs:{ns:e}:h:<feature>`: hash, zero-padded version -> entry (the retained history)
- * - `fs:{ns:e}:t:<feature>`: sorted set, zero-padded version scored by event time
- * - `fs:{ns:e}:trim`: hash, feature -> `<min>:<max>` event times of its trimmed entries
- *
- * An entry is `<version>:<event time ms>:<payload>` (no payload part for a deletion marker).
- *
- * Every key of an entity carries the one hash tag `{ns:e}`. Redis Cluster places a key by its
- * tag alone, and a script may only touch keys of one slot, so the write script (which updates
- * the counter, current entry and history of an entity together) and the as-of script work
- * unchanged on a cluster. The escaping matters for that: Redis ends a tag at the first `}`, so a
- * raw `}` in an id would cut the tag short and could let two entities share keys.
- *
- * Atomicity: the writes of one entity in a batch run as one script. A batch over several
- * entities runs those scripts inside one MULTI/EXEC, so the batch lands whole or not at all
- * (a dropped connection before EXEC discards it). Redis does not roll back a script that fails
- * half way, which can only happen if something else wrote to these keys.
- *
- * Reads: current values of E entities x F features are one pipeline of E HMGETs (one round
- * trip); a version is one HGET; as-of is one script; a history is one HGETALL.
- *
- * This class talks to one server (a primary). On Redis Cluster the same keys would serve
- * unchanged, but MULTI cannot span slots, so a batch would go out as one script per entity:
- * each entity's writes stay atomic, a batch over several entities would not; and a vector read
- * would be one pipeline per node instead of one.
- *
- * Faults: a lost connection fails in-flight and new requests at once with BACKEND_UNAVAILABLE;
- * ioredis reconnects in the background and the same store serves again when Redis is back.
- *
- * Durability is the server's: an acknowledged write survives a Redis crash or power loss only
- * with `appendonly yes` and `appendfsync always` (fsync before each reply). With
- * `appendfsync everysec` (Redis's default once the append-only file is on) a crash loses up to
- * about a second of acknowledged writes; with `appendfsync no`, whatever the OS had not flushed;
- * without the append-only file, everything since the last RDB snapshot. On open the store reads
- * `CONFIG GET append*` and logs one warning naming the settings when they do not keep every
- * acknowledged write. Servers that refuse CONFIG (managed services often do) are not checked.
+ * A feature store in Redis, for many processes sharing one server: the same as
+ * `openStore("redis://...")`. See the Redis backend for the key layout and its guarantees.
  *
  * @example
  * ```ts
+ * import { RedisFeatureStore } from "featurestore/redis";
  * const store = await RedisFeatureStore.fromUrl("redis://127.0.0.1:6379/0?namespace=prod").open();
  * ```
  */
 export class RedisFeatureStore extends FeatureStore {
-  override readonly backend = "redis";
   /** The namespace this store reads and writes. */
   readonly namespace: string;
   /** History entries kept per key. */
   readonly historyRetention: number;
   /** Where the store connects, as given (without the store's own URL parameters). */
   readonly connection: string | RedisOptions;
-  private readonly keys: NamespaceKeys;
-  private client: Redis | undefined;
-  /** `host:port/db` (or socket path) of the server, for messages; never the password. */
-  private serverName = "(not connected yet)";
 
   /** @throws ConfigurationError for an invalid namespace or retention. */
   constructor(options: RedisStoreOptions = {}) {
-    super(options);
-    this.namespace = checkNamespace(options.namespace ?? "default");
-    const retention = options.historyRetention ?? DEFAULT_HISTORY_RETENTION;
-    if (!Number.isSafeInteger(retention) || retention < 1) {
-      throw new ConfigurationError(`redis historyRetention must be a positive integer, not ${retention}`);
-    }
-    this.historyRetention = retention;
-    this.connection = options.connection ?? "redis://127.0.0.1:6379";
-    this.keys = namespaceKeys(this.namespace);
+    const backend = new RedisBackend({ ...options, connectTimeoutMs: options.operationTimeoutMs ?? 5000 });
+    super(backend, options);
+    this.namespace = backend.namespace;
+    this.historyRetention = backend.historyRetention;
+    this.connection = backend.connection;
   }
 
   /**
@@ -146,325 +40,12 @@ export class RedisFeatureStore extends FeatureStore {
    * @throws ConfigurationError for a malformed URL, namespace or retention.
    */
   static fromUrl(url: string, options: Omit<RedisStoreOptions, "connection"> = {}): RedisFeatureStore {
-    const { url: server, params } = parseStoreUrl(url, {
-      backend: "redis",
-      schemes: ["redis", "rediss"],
-      example: "redis://[user:password@]host:6379/0?namespace=name",
-      params: ["namespace", "historyRetention"],
-    });
-    const retention = params.historyRetention;
+    const parsed = parseRedisUrl(url);
     return new RedisFeatureStore({
       ...options,
-      namespace: options.namespace ?? params.namespace,
-      historyRetention: options.historyRetention ?? (retention === undefined ? undefined : Number(retention)),
-      connection: server.toString(),
+      namespace: options.namespace ?? parsed.namespace,
+      historyRetention: options.historyRetention ?? parsed.historyRetention,
+      connection: parsed.connection,
     });
   }
-
-  protected override async connect(): Promise<void> {
-    // An earlier attempt that outlived the operation timeout may have connected after all.
-    this.client?.disconnect();
-    this.client = undefined;
-    const given = typeof this.connection === "string" ? {} : this.connection;
-    const options: RedisOptions = {
-      ...(this.operationTimeoutMs > 0 ? { connectTimeout: this.operationTimeoutMs } : {}),
-      ...given,
-      lazyConnect: true,
-      // Fail fast instead of queueing while disconnected; the caller decides whether to retry.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      // A write whose reply was lost may have been applied; resending it could append it twice.
-      autoResendUnfulfilledCommands: false,
-    };
-    const client =
-      typeof this.connection === "string" ? new Redis(this.connection, options) : new Redis(options);
-    this.serverName = describeServer(client);
-    let lost = false;
-    // connect() itself only says "Connection is closed."; the reason arrives as an error event.
-    let reason: Error | undefined;
-    client.on("error", (err: Error) => {
-      // The refused SELECT is the reason; the errors of the disconnect that follows are not.
-      if (reason instanceof ConfigurationError) return;
-      reason = err;
-      if (WRONG_DATABASE.test(err.message)) {
-        // ioredis would carry on in database 0 after a refused SELECT: writes would land in the
-        // wrong database. Stop here instead; every call fails until the store is reconfigured.
-        reason = new ConfigurationError(
-          `redis at ${this.serverName} has no database ${client.options.db ?? 0} (${err.message}): use a database the server has`,
-          { backend: this.backend },
-        );
-        client.disconnect();
-        return;
-      }
-      if (lost) return;
-      lost = true;
-      logger.warn({ backend: this.backend, server: this.serverName, err: err.message }, "redis unreachable");
-    });
-    client.on("ready", () => {
-      if (!lost) return;
-      lost = false;
-      logger.info({ backend: this.backend, server: this.serverName }, "redis reconnected");
-    });
-    try {
-      await client.connect();
-      await this.checkDurability(client);
-      await this.checkDatabase(client);
-    } catch (err) {
-      client.disconnect();
-      if (reason instanceof ConfigurationError) throw reason;
-      throw err instanceof Error && NOT_CONNECTED.test(err.message) && reason ? reason : err;
-    }
-    this.client = client;
-  }
-
-  protected override async disconnect(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    // QUIT lets replies in flight arrive first; a rejection only means the connection is gone.
-    const quitting = client.quit().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, QUIT_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([quitting, gaveUp]);
-    } finally {
-      clearTimeout(timer);
-      client.disconnect();
-    }
-  }
-
-  /**
-   * Confirms the connection uses the database the URL names. ioredis reports a refused SELECT
-   * only as an error event, so the error handler may not have run yet: ask the server.
-   * A server without CLIENT INFO (before Redis 6.2) is trusted.
-   */
-  private async checkDatabase(client: Redis): Promise<void> {
-    const wanted = client.options.db ?? 0;
-    let info: string;
-    try {
-      info = String(await client.client("INFO"));
-    } catch (err) {
-      if (err instanceof Error && err.name === "ReplyError") return;
-      throw err;
-    }
-    const db = Number(/\bdb=(\d+)/.exec(info)?.[1] ?? wanted);
-    if (db !== wanted) {
-      throw new ConfigurationError(
-        `redis at ${this.serverName} has no database ${wanted} (it put the connection in database ${db}): use a database the server has`,
-        { backend: this.backend },
-      );
-    }
-  }
-
-  /**
-   * Logs one warning when the server's persistence may lose acknowledged writes (see the class
-   * documentation). A server that refuses CONFIG is left unchecked; any other failure fails open().
-   */
-  private async checkDurability(client: Redis): Promise<void> {
-    let reply: unknown;
-    try {
-      // One pattern rather than two names: CONFIG GET takes several parameters only from Redis 7.
-      reply = await client.config("GET", "append*");
-    } catch (err) {
-      if (!(err instanceof Error) || err.name !== "ReplyError") throw err;
-      logger.info(
-        { backend: this.backend, server: this.serverName, err: err.message },
-        "redis refused CONFIG GET; its persistence settings are not checked",
-      );
-      return;
-    }
-    const settings = new Map<string, string>();
-    if (Array.isArray(reply)) {
-      for (let i = 0; i + 1 < reply.length; i += 2) settings.set(String(reply[i]), String(reply[i + 1]));
-    }
-    const appendonly = settings.get("appendonly");
-    const appendfsync = settings.get("appendfsync");
-    if (appendonly === "yes" && appendfsync === "always") return;
-    const loss =
-      appendonly !== "yes"
-        ? "every write since the last RDB snapshot"
-        : appendfsync === "everysec"
-          ? "up to about one second of acknowledged writes"
-          : "acknowledged writes the operating system has not flushed yet";
-    logger.warn(
-      { backend: this.backend, server: this.serverName, appendonly, appendfsync, lossOnCrash: loss },
-      `redis persistence does not keep every acknowledged write: a crash loses ${loss}; set appendonly yes and appendfsync always`,
-    );
-  }
-
-  protected override async ping(): Promise<void> {
-    await this.redis().ping();
-  }
-
-  /**
-   * Names the failure honestly: a refused command is the server's answer; a connection that cannot
-   * be made or was lost says "unreachable"; anything else is a failure inside the store itself
-   * (a bug, not an outage) and says so, since retrying will not help. All stay BACKEND_UNAVAILABLE.
-   */
-  protected override translateError(err: unknown): FeatureStoreError {
-    const name = err instanceof Error ? err.name : "";
-    const text = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: unknown } | null)?.code;
-    const where = `redis at ${this.serverName} (namespace "${this.namespace}")`;
-    const retry = "the store reconnects by itself, retry later";
-    let message: string;
-    if (name === "ReplyError") {
-      message = `${where} refused a command: ${text}`;
-    } else if (name === "MaxRetriesPerRequestError") {
-      // The request was sent but its reply never came: a write may or may not have been applied.
-      message = `${where} is unreachable: the connection was lost with the request in flight (a write may or may not have been applied); ${retry}`;
-    } else if (name === "AbortError" || NOT_CONNECTED.test(text)) {
-      // ioredis refuses commands while it reconnects (the store disables its offline queue).
-      message = `${where} is unreachable: not connected; ${retry}`;
-    } else if (typeof code === "string" && NETWORK_ERRORS.has(code)) {
-      message = `${where} is unreachable: ${text}; ${retry}`;
-    } else {
-      message = `${where}: the store failed with ${name || "an error"}: ${text} (a fault in the store, not a connection problem; retrying will not help)`;
-    }
-    return new BackendUnavailableError(
-      message,
-      { backend: this.backend, namespace: this.namespace },
-      { cause: err },
-    );
-  }
-
-  protected override async insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition> {
-    return decodeDefinition(
-      await this.insertIfAbsent(this.keys.definitions, def.name, encodeDefinition(def)),
-    );
-  }
-
-  protected override async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
-    const client = this.redis();
-    if (names?.length === 0) return [];
-    const bodies = names
-      ? ((await client.call("HMGET", [this.keys.definitions, ...names])) as (string | null)[])
-      : await client.hvals(this.keys.definitions);
-    return bodies.flatMap((body) => (body === null ? [] : [decodeDefinition(body)]));
-  }
-
-  protected override async insertGroup(group: StoredGroup): Promise<StoredGroup> {
-    return decodeGroup(await this.insertIfAbsent(this.keys.groups, group.name, encodeGroup(group)));
-  }
-
-  protected override async loadGroups(name?: string): Promise<StoredGroup[]> {
-    const client = this.redis();
-    if (name === undefined) return (await client.hvals(this.keys.groups)).map(decodeGroup);
-    const body = await client.hget(this.keys.groups, name);
-    return body === null ? [] : [decodeGroup(body)];
-  }
-
-  protected override async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
-    const client = this.redis();
-    const byEntity = new Map<string, number[]>();
-    writes.forEach((write, i) => {
-      const indices = byEntity.get(write.entityId);
-      if (indices) indices.push(i);
-      else byEntity.set(write.entityId, [i]);
-    });
-    const calls = [...byEntity].map(([entityId, indices]) => {
-      const keys = entityKeys(this.namespace, entityId);
-      const callKeys = [keys.current, keys.sequence, keys.trimmed];
-      const args = [String(this.historyRetention)];
-      for (const i of indices) {
-        const write = writes[i] as EntryWrite;
-        callKeys.push(keys.history(write.featureName), keys.timeline(write.featureName));
-        args.push(
-          write.featureName,
-          String(write.eventTimeMs),
-          write.payload === null ? "d" : "v",
-          write.payload ?? "",
-        );
-      }
-      return { keys: callKeys, args };
-    });
-    const [single] = calls;
-    const results =
-      calls.length === 1 && single
-        ? [await APPEND_SCRIPT.run(client, single.keys, single.args)]
-        : await APPEND_SCRIPT.runTogether(client, calls);
-    const versions = new Array<number>(writes.length);
-    [...byEntity.values()].forEach((indices, call) => {
-      const assigned = results[call] as number[];
-      indices.forEach((i, k) => {
-        versions[i] = assigned[k] as number;
-      });
-    });
-    return versions;
-  }
-
-  protected override async readCurrent(
-    entityIds: readonly string[],
-    featureNames: readonly string[],
-  ): Promise<(StoredEntry | undefined)[]> {
-    // One HMGET per distinct entity, all in one pipeline (one round trip).
-    const row = new Map<string, number>();
-    for (const entityId of entityIds) if (!row.has(entityId)) row.set(entityId, row.size);
-    const pipeline = this.redis().pipeline();
-    // HMGET through call() takes one array (hmget() would need the names spread as arguments,
-    // which a long list cannot be).
-    for (const entityId of row.keys()) {
-      pipeline.call("HMGET", [entityKeys(this.namespace, entityId).current, ...featureNames]);
-    }
-    const rows = (await batchReplies(pipeline)) as (string | null)[][];
-    const width = featureNames.length;
-    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
-    for (let e = 0; e < entityIds.length; e++) {
-      const texts = rows[row.get(entityIds[e] as string) as number] as (string | null)[];
-      for (let f = 0; f < width; f++) {
-        const text = texts[f];
-        out[e * width + f] = text == null ? undefined : decodeEntry(text);
-      }
-    }
-    return out;
-  }
-
-  protected override async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
-    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
-    const text = await this.redis().hget(history, versionField(version));
-    return text === null ? undefined : decodeEntry(text);
-  }
-
-  protected override async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    const keys = entityKeys(this.namespace, key.entityId);
-    const text = await AS_OF_SCRIPT.run(
-      this.redis(),
-      [keys.current, keys.timeline(key.featureName), keys.history(key.featureName), keys.trimmed],
-      [key.featureName, String(asOfMs)],
-    );
-    return typeof text === "string" ? decodeEntry(text) : undefined;
-  }
-
-  protected override async readHistory(key: EntryKey): Promise<StoredEntry[]> {
-    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
-    const texts = Object.values(await this.redis().hgetall(history));
-    return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
-  }
-
-  /**
-   * Stores `body` under `name` in the hash `key` unless the name is taken, and returns the body
-   * stored now (ours, or the one another process stored first). One MULTI, so no write lands
-   * between the two.
-   */
-  private async insertIfAbsent(key: string, name: string, body: string): Promise<string> {
-    const [, stored] = await batchReplies(this.redis().multi().hsetnx(key, name, body).hget(key, name));
-    return stored as string;
-  }
-
-  private redis(): Redis {
-    if (!this.client) {
-      throw new BackendUnavailableError(`redis at ${this.serverName} is not connected`, {
-        backend: this.backend,
-        namespace: this.namespace,
-      });
-    }
-    return this.client;
-  }
-}
-
-function describeServer(client: Redis): string {
-  const { host, port, path, db } = client.options;
-  return `${path ?? `${host}:${port}`}/${db ?? 0}`;
 }

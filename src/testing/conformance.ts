@@ -1,25 +1,38 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type FeatureData,
-  type FeatureDefinition,
-  FeatureService,
-  type FeatureStore,
-  FeatureStoreError,
-  FeatureTransform,
-  FeatureType,
-  ValueType,
-} from "../../src/index.js";
+import { FeatureType, ValueType } from "../core/enums.js";
+import { FeatureStoreError } from "../core/errors.js";
+import type { FeatureData, FeatureDefinition } from "../core/models.js";
+import { FeatureTransform } from "../core/transform.js";
+import { FeatureService } from "../service.js";
+import type { StoreBackend } from "../store/backend.js";
+import type { EntryWrite, StoredEntry } from "../store/entry.js";
+import { FeatureStore, type StoreOptions } from "../store/feature-store.js";
+import { MemoryBackend } from "../store/memory/memory-backend.js";
 
 /**
- * How the suite gets stores of one backend. Every test gets a fresh, empty, open store.
+ * How the suite gets backends of one kind. Every test gets a fresh, empty backend, which the
+ * suite opens in a `FeatureStore` (and closes after the test).
+ *
+ * @example
+ * ```ts
+ * // my-backend.test.ts, run by vitest
+ * import { describeConformance } from "featurestore/testing";
+ * describeConformance({ name: "mydb", create: () => new MyBackend(freshDatabase()) });
+ * ```
  */
 export interface BackendHarness {
+  /** The name the suite's `describe` block carries. */
   name: string;
-  /** A new, empty, opened store (its own namespace, file or schema). */
-  create(): Promise<FeatureStore>;
-  /** A second store over the same data as `store`; omitted for backends that keep nothing. */
-  reopen?(store: FeatureStore): Promise<FeatureStore>;
+  /** A new, empty backend with data of its own (namespace, file or schema), not yet connected. */
+  create(): StoreBackend | Promise<StoreBackend>;
+  /**
+   * Another backend over the same data as `backend`, as a second process would open it.
+   * Required when the backend declares itself `durable` or `sharedAcrossProcesses`.
+   */
+  reopen?(backend: StoreBackend): StoreBackend | Promise<StoreBackend>;
+  /** Options of the stores the suite opens (timeouts); defaults otherwise. */
+  storeOptions?: StoreOptions;
 }
 
 /** Resolves to the error's `code`, failing the test when the promise does not reject with a FeatureStoreError. */
@@ -78,15 +91,30 @@ const VALUES: Record<ValueType, fc.Arbitrary<unknown>> = {
   DICT: jsonTree.dict,
 };
 
-/** The conformance suite: every backend runs exactly this. */
+/**
+ * The conformance suite: every backend runs exactly this, and is held to what its
+ * capabilities declare (history retention, durability, sharing between processes). It
+ * defines vitest tests, so call it at the top level of a test file.
+ */
 export function describeConformance(harness: BackendHarness): void {
   describe(`${harness.name} store conformance`, () => {
+    let backend: StoreBackend;
     let store: FeatureStore;
     const opened: FeatureStore[] = [];
+    const openStoreOn = async (on: StoreBackend) => {
+      const opening = new FeatureStore(on, harness.storeOptions);
+      opened.push(opening);
+      return opening.open();
+    };
+    /** A second store over the same data as the test's store, as another process would open it. */
+    const reopened = async () => {
+      if (!harness.reopen) throw new Error(`the ${harness.name} harness has no reopen()`);
+      return openStoreOn(await harness.reopen(backend));
+    };
 
     beforeEach(async () => {
-      store = await harness.create();
-      opened.push(store);
+      backend = await harness.create();
+      store = await openStoreOn(backend);
     });
 
     afterEach(async () => {
@@ -776,6 +804,191 @@ export function describeConformance(harness: BackendHarness): void {
       });
     });
 
+    describe("catalog", () => {
+      const grouped = (features: string[]) => ({
+        name: "contested",
+        features: features.map((name) => num(name)),
+      });
+
+      it("registers nothing of a group that loses a race for its name (in process)", async () => {
+        const service = new FeatureService(store);
+        const contenders = Array.from({ length: 8 }, (_, i) => grouped([`shared`, `only_${i}`]));
+        const results = await Promise.allSettled(contenders.map((g) => service.registerGroup(g)));
+        const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+        expect(won).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === "rejected") expect((r.reason as FeatureStoreError).code).toBe("CONFLICT");
+        }
+        expect((await store.listFeatures()).map((f) => f.name)).toEqual([`only_${won[0]}`, "shared"].sort());
+        expect((await store.getGroup("contested"))?.featureNames).toEqual(["shared", `only_${won[0]}`]);
+      });
+
+      it("registers nothing of a group that loses a race across stores on the same data", async ({
+        skip,
+      }) => {
+        if (!backend.capabilities.sharedAcrossProcesses) skip();
+        const stores = [store, ...(await Promise.all([1, 2, 3].map(() => reopened())))];
+        const results = await Promise.allSettled(
+          stores.flatMap((s, k) =>
+            [0, 1].map((j) => new FeatureService(s).registerGroup(grouped(["shared", `only_${k}_${j}`]))),
+          ),
+        );
+        const won = results.filter((r) => r.status === "fulfilled");
+        expect(won).toHaveLength(1);
+        const winner = (await (await reopened()).getGroup("contested"))?.featureNames;
+        for (const s of stores) {
+          expect((await s.listFeatures()).map((f) => f.name).sort()).toEqual([...(winner ?? [])].sort());
+        }
+      });
+
+      it("commits records all or nothing, reporting what each key holds (backend primitive)", async () => {
+        const a = { kind: "feature", name: "a", version: 1, body: "A" } as const;
+        const b = { kind: "feature", name: "b", version: 1, body: "B" } as const;
+        const g = { kind: "group", name: "a", version: 1, body: "G" } as const;
+        expect(await backend.commitCatalog([a])).toEqual(["A"]);
+        expect(await backend.commitCatalog([{ ...a, body: "other" }, b, g])).toEqual(["A", null, null]);
+        expect(await backend.loadCatalog("feature")).toEqual([a]);
+        expect(await backend.commitCatalog([a, b, g])).toEqual(["A", "B", "G"]);
+        expect(await backend.commitCatalog([{ ...a, version: 2, body: "A2" }])).toEqual(["A2"]);
+        const features = await backend.loadCatalog("feature", ["a", "missing"]);
+        expect(features.sort((x, y) => x.version - y.version)).toEqual([a, { ...a, version: 2, body: "A2" }]);
+        expect(await backend.loadCatalog("group")).toEqual([g]);
+        expect(await backend.loadCatalog("group", [])).toEqual([]);
+      });
+    });
+
+    describe("against the reference backend", () => {
+      const day = (d: number) => Date.UTC(2026, 0, 1 + d);
+      const entry = (e: StoredEntry | undefined) => e && [e.version, e.eventTimeMs, e.payload];
+
+      it("writes deletion markers like the reference, a marker among other writes of its key too (property)", async () => {
+        let round = 0;
+        const write = fc.record({
+          entity: fc.constantFrom("a", "b"),
+          day: fc.integer({ min: 0, max: 5 }),
+          deletion: fc.boolean(),
+        });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.array(write, { minLength: 1, maxLength: 6 }), { maxLength: 5 }),
+            async (batches) => {
+              const reference = new MemoryBackend();
+              const prefix = `m${round++}-`;
+              for (const batch of batches) {
+                const writes: EntryWrite[] = batch.map((w, i) => ({
+                  featureName: "p",
+                  entityId: prefix + w.entity,
+                  payload: w.deletion ? null : String(i),
+                  eventTimeMs: day(w.day),
+                }));
+                expect(await backend.appendEntries(writes)).toEqual(await reference.appendEntries(writes));
+              }
+              for (const id of ["a", "b"].map((e) => prefix + e)) {
+                const key = { featureName: "p", entityId: id };
+                expect((await backend.readHistory(key)).map(entry)).toEqual(
+                  (await reference.readHistory(key)).map(entry),
+                );
+                expect((await backend.readCurrent([id], ["p"])).map(entry)).toEqual(
+                  (await reference.readCurrent([id], ["p"])).map(entry),
+                );
+              }
+            },
+          ),
+          { numRuns: 30 },
+        );
+      });
+
+      it("assigns versions, current entries and reads as of a time like the reference (property)", async () => {
+        await store.registerFeature(num("p"));
+        let round = 0;
+        const write = fc.record({
+          entity: fc.constantFrom("a", "b", "c"),
+          day: fc.integer({ min: 0, max: 4 }),
+          deletion: fc.boolean(),
+        });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.array(write, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+            async (batches) => {
+              const prefix = `r${round++}-`;
+              const reference = await new FeatureStore(new MemoryBackend()).open();
+              await reference.registerFeature(num("p"));
+              let value = 0;
+              for (const batch of batches) {
+                const writes = batch
+                  .filter((w) => !w.deletion)
+                  .map((w) => ({
+                    featureName: "p",
+                    entityId: prefix + w.entity,
+                    value: value++,
+                    eventTime: new Date(day(w.day)),
+                  }));
+                const [got, want] = await Promise.all([store.setValues(writes), reference.setValues(writes)]);
+                expect(got.map((v) => v.version)).toEqual(want.map((v) => v.version));
+                const deleted = batch.find((w) => w.deletion);
+                if (deleted) {
+                  expect(await store.deleteValue("p", prefix + deleted.entity)).toBe(
+                    await reference.deleteValue("p", prefix + deleted.entity),
+                  );
+                }
+              }
+              const ids = ["a", "b", "c"].map((e) => prefix + e);
+              const strip = (vs: { entries: unknown[]; values: unknown }[]) =>
+                vs.map((v) => [v.values, v.entries]);
+              expect(strip(await store.getVectors(ids, ["p"]))).toEqual(
+                strip(await reference.getVectors(ids, ["p"])),
+              );
+              for (const id of ids) {
+                const versions = async (s: FeatureStore) =>
+                  (await s.history("p", id)).map((h) => [h.version, h.value]);
+                expect(await versions(store)).toEqual(await versions(reference));
+                for (const d of [0, 2, 4, 6]) {
+                  const asOf = async (s: FeatureStore) =>
+                    (await s.getValue("p", id, { asOf: new Date(day(d)) }))?.version;
+                  expect(await asOf(store)).toBe(await asOf(reference));
+                }
+              }
+              await reference.close();
+            },
+          ),
+          { numRuns: 25 },
+        );
+      });
+    });
+
+    describe("declared history retention", () => {
+      it("keeps exactly the newest entries it declares, numbering on", async ({ skip }) => {
+        const retention = backend.capabilities.historyRetention;
+        if (retention === null || retention > 20_000) skip();
+        const kept = retention as number;
+        await store.registerFeature(num("r"));
+        const writes = Array.from({ length: kept + 3 }, (_, i) => ({
+          featureName: "r",
+          entityId: "u",
+          value: i,
+        }));
+        const written = await store.setValues(writes);
+        expect(written.at(-1)?.version).toBe(kept + 3);
+        const history = await store.history("r", "u");
+        expect(history).toHaveLength(kept);
+        expect(history[0]?.version).toBe(4);
+        expect(await store.getValue("r", "u", { version: 3 })).toBeNull();
+        expect((await store.getValue("r", "u", { version: 4 }))?.value).toBe(3);
+        expect((await store.setValue("r", "u", -1)).version).toBe(kept + 4);
+      });
+
+      it("keeps every entry when it declares no retention", async ({ skip }) => {
+        if (backend.capabilities.historyRetention !== null) skip();
+        await store.registerFeature(num("r"));
+        const n = 3000;
+        await store.setValues(
+          Array.from({ length: n }, (_, i) => ({ featureName: "r", entityId: "u", value: i })),
+        );
+        const history = await store.history("r", "u");
+        expect(history.map((h) => h.version)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      });
+    });
+
     describe("lifecycle", () => {
       it("fails calls on a closed store with BACKEND_UNAVAILABLE", async () => {
         await store.registerFeature(num("x"));
@@ -791,39 +1004,36 @@ export function describeConformance(harness: BackendHarness): void {
       });
     });
 
-    if (harness.reopen) {
-      const reopen = harness.reopen;
-      describe("persistence", () => {
-        it("keeps definitions, groups, values and history across reopen", async () => {
-          const service = new FeatureService(store);
-          await service.registerGroup({
-            name: "g",
-            features: [num("f", { defaultValue: 0, tags: ["t"], ttlSeconds: 86_400, description: "d" })],
-          });
-          const nested: FeatureData = { a: [1, { b: "ü\u0000" }], c: -0 };
-          await store.registerFeature({ name: "d", featureType: "CATEGORICAL", valueType: "DICT" });
-          await store.setValue("f", "u1", 1.25);
-          await store.setValue("f", "u1", 2.5);
-          await store.setValue("d", "u1", nested);
-          const again = await reopen(store);
-          opened.push(again);
-          expect(await again.listFeatures()).toEqual(await store.listFeatures());
-          expect(await again.listGroups()).toEqual(await store.listGroups());
-          expect((await again.history("f", "u1")).map((h) => h.value)).toEqual([1.25, 2.5]);
-          expect((await again.getValue("d", "u1"))?.value).toStrictEqual(nested);
-          expect(await again.getVector("u1", ["f", "d"])).toEqual(await store.getVector("u1", ["f", "d"]));
-          expect((await again.setValue("f", "u1", 3)).version).toBe(3);
+    describe("persistence (backends that declare durable)", () => {
+      it("keeps definitions, groups, values and history across reopen", async ({ skip }) => {
+        if (!backend.capabilities.durable) skip();
+        const service = new FeatureService(store);
+        await service.registerGroup({
+          name: "g",
+          features: [num("f", { defaultValue: 0, tags: ["t"], ttlSeconds: 86_400, description: "d" })],
         });
-
-        it("sees features registered through another store on the same data", async () => {
-          const other = await reopen(store);
-          opened.push(other);
-          await other.registerFeature(num("late"));
-          await other.setValue("late", "u1", 4);
-          expect((await store.getVector("u1", ["late"])).values.late).toBe(4);
-          expect(await errorCode(store.registerFeature(num("late", { defaultValue: 1 })))).toBe("CONFLICT");
-        });
+        const nested: FeatureData = { a: [1, { b: "ü\u0000" }], c: -0 };
+        await store.registerFeature({ name: "d", featureType: "CATEGORICAL", valueType: "DICT" });
+        await store.setValue("f", "u1", 1.25);
+        await store.setValue("f", "u1", 2.5);
+        await store.setValue("d", "u1", nested);
+        const again = await reopened();
+        expect(await again.listFeatures()).toEqual(await store.listFeatures());
+        expect(await again.listGroups()).toEqual(await store.listGroups());
+        expect((await again.history("f", "u1")).map((h) => h.value)).toEqual([1.25, 2.5]);
+        expect((await again.getValue("d", "u1"))?.value).toStrictEqual(nested);
+        expect(await again.getVector("u1", ["f", "d"])).toEqual(await store.getVector("u1", ["f", "d"]));
+        expect((await again.setValue("f", "u1", 3)).version).toBe(3);
       });
-    }
+
+      it("sees features registered through another store on the same data", async ({ skip }) => {
+        if (!backend.capabilities.sharedAcrossProcesses) skip();
+        const other = await reopened();
+        await other.registerFeature(num("late"));
+        await other.setValue("late", "u1", 4);
+        expect((await store.getVector("u1", ["late"])).values.late).toBe(4);
+        expect(await errorCode(store.registerFeature(num("late", { defaultValue: 1 })))).toBe("CONFLICT");
+      });
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { FeatureData } from "../../core/models.js";
-import type { ValueChange } from "../events.js";
+import type { ValueChange } from "./change-feed.js";
 
 /**
  * A {@link ValueChange} as it travels between replicas: JSON text. The value travels with its

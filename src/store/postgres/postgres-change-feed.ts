@@ -1,6 +1,6 @@
 import pg from "pg";
 import { logger } from "../../core/logger.js";
-import { ChangeEventTarget, type EventTargetOptions } from "./change-event-target.js";
+import { SharedChangeFeed, type SharedChangeFeedOptions } from "../changes/shared-change-feed.js";
 
 /**
  * The longest message sent. PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; a change
@@ -14,8 +14,8 @@ const POSTGRES_MAX_MESSAGE_BYTES = 7999;
  */
 const NOTIFY_ALL = "SELECT pg_notify($1, message) FROM unnest($2::text[]) AS message";
 
-/** Options of {@link PostgresEventTarget}. */
-export interface PostgresEventTargetOptions extends EventTargetOptions {
+/** Options of {@link PostgresChangeFeed}. */
+export interface PostgresChangeFeedOptions extends SharedChangeFeedOptions {
   /** The server, as a `postgres://` URL (without the store's own parameters) or pg client options. */
   connection: string | pg.ClientConfig;
   /** The first wait before reconnecting, doubled after each failed attempt. Default 100 ms. */
@@ -30,11 +30,11 @@ export interface PostgresEventTargetOptions extends EventTargetOptions {
  * namespace rule guarantees), so stores sharing one database never hear each other.
  *
  * One dedicated connection, `application_name` `fs-<namespace>-listen` (see
- * {@link EventTargetOptions.connectionName}), listens and also sends
+ * {@link SharedChangeFeedOptions.connectionName}), listens and also sends
  * the notifications: a session hears its own, so the replica's own subscribers are served the
  * same way as the others'. When the connection drops (server restart, `pg_terminate_backend`,
  * network) it is replaced in the background, waiting longer after each failed attempt; changes
- * notified while it is down are not heard (see {@link ChangeEventTarget}).
+ * notified while it is down are not heard (see {@link SharedChangeFeed}).
  *
  * A notification's payload must stay under 8000 bytes, so a change carries its value only when
  * the message fits; otherwise it carries the key and version, and the subscription resolver
@@ -42,11 +42,11 @@ export interface PostgresEventTargetOptions extends EventTargetOptions {
  *
  * @example
  * ```ts
- * const target = await new PostgresEventTarget({ connection: "postgres://app@db/features", namespace: "prod" }).start();
+ * const target = await new PostgresChangeFeed({ connection: "postgres://app@db/features", namespace: "prod" }).start();
  * const app = createApp({ service, pubsub: target.pubsub });
  * ```
  */
-export class PostgresEventTarget extends ChangeEventTarget {
+export class PostgresChangeFeed extends SharedChangeFeed {
   override readonly transport = "postgres";
   override readonly channel: string;
   private readonly config: pg.ClientConfig;
@@ -58,7 +58,7 @@ export class PostgresEventTarget extends ChangeEventTarget {
   private pending: string[] = [];
 
   /** @throws ConfigurationError for an invalid namespace. */
-  constructor(options: PostgresEventTargetOptions) {
+  constructor(options: PostgresChangeFeedOptions) {
     super(options, POSTGRES_MAX_MESSAGE_BYTES);
     this.channel = `featurestore_${this.namespace}`;
     this.config = {

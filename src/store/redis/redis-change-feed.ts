@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { logger } from "../../core/logger.js";
-import { ChangeEventTarget, type EventTargetOptions } from "./change-event-target.js";
+import { SharedChangeFeed, type SharedChangeFeedOptions } from "../changes/shared-change-feed.js";
 
 /**
  * The longest message sent: changes with larger values travel as key and version, and
@@ -10,8 +10,8 @@ import { ChangeEventTarget, type EventTargetOptions } from "./change-event-targe
  */
 const REDIS_MAX_MESSAGE_BYTES = 64 * 1024;
 
-/** Options of {@link RedisEventTarget}. */
-export interface RedisEventTargetOptions extends EventTargetOptions {
+/** Options of {@link RedisChangeFeed}. */
+export interface RedisChangeFeedOptions extends SharedChangeFeedOptions {
   /** The server, as a `redis://` URL (without the store's own parameters) or ioredis options. */
   connection: string | RedisOptions;
 }
@@ -22,7 +22,7 @@ export interface RedisEventTargetOptions extends EventTargetOptions {
  *
  * Two connections, because a connection that subscribes can send nothing else: one publishes,
  * one listens. Each names itself (`CLIENT SETNAME`) so an operator sees them in `CLIENT LIST`:
- * `fs-<namespace>-publish` and `fs-<namespace>-listen` (see {@link EventTargetOptions.connectionName}).
+ * `fs-<namespace>-publish` and `fs-<namespace>-listen` (see {@link SharedChangeFeedOptions.connectionName}).
  *
  * The channel is subscribed from {@link start} on, not when the first client subscribes, so a
  * write made right after a client's subscription was answered is never missed for want of a
@@ -32,11 +32,11 @@ export interface RedisEventTargetOptions extends EventTargetOptions {
  *
  * @example
  * ```ts
- * const target = await new RedisEventTarget({ connection: "redis://127.0.0.1:6379", namespace: "prod" }).start();
+ * const target = await new RedisChangeFeed({ connection: "redis://127.0.0.1:6379", namespace: "prod" }).start();
  * const app = createApp({ service, pubsub: target.pubsub });
  * ```
  */
-export class RedisEventTarget extends ChangeEventTarget {
+export class RedisChangeFeed extends SharedChangeFeed {
   override readonly transport = "redis";
   override readonly channel: string;
   /** The publishing connection's client name. */
@@ -47,7 +47,7 @@ export class RedisEventTarget extends ChangeEventTarget {
   private subscribing: Promise<unknown> | undefined;
 
   /** @throws ConfigurationError for an invalid namespace. */
-  constructor(options: RedisEventTargetOptions) {
+  constructor(options: RedisChangeFeedOptions) {
     super(options, REDIS_MAX_MESSAGE_BYTES);
     this.channel = `featurestore:${this.namespace}:changes`;
     this.publisherName = `${this.connectionName}-publish`;

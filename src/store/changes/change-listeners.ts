@@ -1,5 +1,5 @@
 import { logger } from "../../core/logger.js";
-import type { ValueChange } from "../events.js";
+import type { ValueChange } from "./change-feed.js";
 
 /** Called with each change a pubsub hears. */
 export type ChangeListener = (change: ValueChange) => void;

@@ -2,16 +2,12 @@ import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../../../src/core/logger.js";
 import type { FeatureValue } from "../../../src/core/models.js";
-import {
-  FeatureEvents,
-  type FeatureEventsOptions,
-  type FeaturePubSub,
-  type ValueChange,
-} from "../../../src/graphql/events.js";
-import type { ChangeEventTarget } from "../../../src/graphql/pubsub/change-event-target.js";
+import { FeatureEvents, type FeatureEventsOptions } from "../../../src/graphql/events.js";
+import type { FeaturePubSub, ValueChange } from "../../../src/store/changes/change-feed.js";
+import type { SharedChangeFeed } from "../../../src/store/changes/shared-change-feed.js";
 
 /** How the suite gets event targets of one transport, on the shared local server. */
-export interface TransportHarness<T extends ChangeEventTarget> {
+export interface TransportHarness<T extends SharedChangeFeed> {
   name: string;
   /** A started target listening on the namespace's channel, its connections named `connectionName`. */
   create(namespace: string, connectionName: string): Promise<T>;
@@ -71,7 +67,7 @@ function traveled(change: ValueChange): unknown {
 }
 
 /** The contract every distributed event target keeps, run against a real server. */
-export function describeEventTarget<T extends ChangeEventTarget>(harness: TransportHarness<T>): void {
+export function describeSharedChangeFeed<T extends SharedChangeFeed>(harness: TransportHarness<T>): void {
   describe(`${harness.name} event target`, () => {
     const open: T[] = [];
     // Each target names its connections apart, so a test kills exactly the one it means to.

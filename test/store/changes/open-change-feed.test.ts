@@ -2,12 +2,11 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { openPubSub } from "../../../src/graphql/pubsub/open-pubsub.js";
 import { startServer } from "../../../src/server.js";
 import { readServerConfig } from "../../../src/server-config.js";
-import { openStore } from "../../../src/store/open-store.js";
+import { openChangeFeed } from "../../../src/store/changes/open-change-feed.js";
 import { schemaFor } from "../../../src/store/postgres/postgres-schema.js";
-import { listen } from "./event-target-suite.js";
+import { listen } from "./change-feed-suite.js";
 
 const REDIS = "redis://127.0.0.1:6379/0";
 const POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
@@ -21,30 +20,30 @@ afterAll(async () => {
   await admin.end();
 });
 
-describe("the pubsub a store gets", () => {
+describe("the change feed a store URL gets", () => {
   it("is in process for the memory and SQLite stores", async () => {
     for (const url of ["memory://", "sqlite://:memory:"]) {
-      const store = await openStore(url);
-      const pubsub = await openPubSub(store);
+      const pubsub = await openChangeFeed(url);
       expect(pubsub.transport).toBe("in-process");
       expect(pubsub.connected).toBe(true);
       await pubsub.close();
-      await store.close();
     }
+  });
+
+  it("refuses a URL no backend answers", async () => {
+    await expect(openChangeFeed("ftp://nowhere")).rejects.toMatchObject({ code: "INVALID_CONFIG" });
   });
 
   it("is Redis pub/sub for a Redis store, in the store's namespace, without the store's parameters", async () => {
     const ns = namespace();
     const url = `${REDIS}?namespace=${ns}&historyRetention=5`;
-    const store = await openStore(url);
-    const pubsub = await openPubSub(store);
+    const pubsub = await openChangeFeed(url);
     try {
       expect(pubsub.transport).toBe("redis");
       expect(pubsub.connected).toBe(true);
       expect("channel" in pubsub && pubsub.channel).toBe(`featurestore:${ns}:changes`);
     } finally {
       await pubsub.close();
-      await store.close();
     }
   });
 
@@ -52,15 +51,13 @@ describe("the pubsub a store gets", () => {
     const ns = namespace();
     schemas.push(ns);
     const url = `${POSTGRES}?namespace=${ns}&pool_size=2`;
-    const store = await openStore(url);
-    const pubsub = await openPubSub(store);
+    const pubsub = await openChangeFeed(url);
     try {
       expect(pubsub.transport).toBe("postgres");
       expect(pubsub.connected).toBe(true);
       expect("channel" in pubsub && pubsub.channel).toBe(`featurestore_${ns}`);
     } finally {
       await pubsub.close();
-      await store.close();
     }
   });
 });

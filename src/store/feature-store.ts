@@ -1,13 +1,15 @@
-import { Mutex } from "async-mutex";
 import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
 import {
+  canonicalValue,
   checkEntityId,
+  decodeDefinition,
+  decodeGroup,
   deepFreeze,
+  encodeDefinition,
+  encodeGroup,
   isValidName,
   normalizeDefinition,
   normalizeStoredGroup,
-  sameDefinition,
-  sameGroup,
 } from "../core/definition.js";
 import {
   BackendUnavailableError,
@@ -27,6 +29,7 @@ import type {
   VectorEntry,
 } from "../core/models.js";
 import { setOwn } from "../core/own-property.js";
+import type { BackendCapabilities, CatalogRecord, StoreBackend } from "./backend.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
 
 /** Options every store takes. */
@@ -60,76 +63,52 @@ export interface StoreHealth {
 }
 
 /**
- * The store contract: typed, versioned feature values per entity, with history.
+ * The feature store: typed, versioned feature values per entity, with history, over any
+ * {@link StoreBackend}.
  *
- * The public methods validate input, apply types, defaults and TTL, and translate backend
- * failures; a backend implements only the protected primitives below, which move
- * {@link StoredEntry} records and definitions. Versions are assigned by the backend, atomically.
+ * This class is the one core every backend shares: it validates input, applies types,
+ * defaults and TTL, caches definitions and groups, bounds each backend call with a timeout and
+ * translates backend failures. The backend only moves encoded entries and catalog records.
  *
  * Every method is async. A store opens itself on first use; {@link FeatureStore.open} does it
  * eagerly and reports connection problems up front.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore("sqlite://data/features.db");
+ * await store.registerFeature({ name: "age", featureType: "NUMERIC", valueType: "INT" });
+ * await store.setValue("age", "user-1", 31);
+ * ```
  */
-export abstract class FeatureStore {
+export class FeatureStore {
   /** A short name of the backend, such as `memory` or `sqlite`. */
-  abstract readonly backend: string;
+  readonly backend: string;
+  /** What the backend guarantees (atomicity, history retention, durability, sharing). */
+  readonly capabilities: BackendCapabilities;
 
+  readonly #driver: StoreBackend;
   private readonly definitions = new Map<string, NormalizedDefinition>();
   private readonly groups = new Map<string, StoredGroup>();
-  private readonly writeMutex = new Mutex();
   private opening: Promise<void> | undefined;
   private ready = false;
   private closed = false;
   /** Names looked up and not found, with when to look again: stops repeated backend lookups. */
   private readonly unknownNames = new Map<string, number>();
   /** See {@link StoreOptions.operationTimeoutMs}. */
-  protected readonly operationTimeoutMs: number;
+  private readonly operationTimeoutMs: number;
   private readonly maxFutureSkewMs: number;
 
-  constructor(options: StoreOptions = {}) {
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 5000;
+  /**
+   * @param backend the backend to store in; the store owns it from now on (connects and
+   * disconnects it).
+   */
+  constructor(backend: StoreBackend, options: StoreOptions = {}) {
+    this.#driver = backend;
+    this.backend = backend.name;
+    this.capabilities = Object.freeze({ ...backend.capabilities });
+    this.operationTimeoutMs = options.operationTimeoutMs ?? (backend.capabilities.inProcess ? 0 : 5000);
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
   }
-
-  // ---- backend primitives -------------------------------------------------------------------
-
-  /** Connects and creates the schema if needed. Called once. */
-  protected abstract connect(): Promise<void>;
-  /** Releases every resource. Called once. */
-  protected abstract disconnect(): Promise<void>;
-  /** Stores `def` unless a definition of that name exists; returns the one stored now. */
-  protected abstract insertDefinition(def: NormalizedDefinition): Promise<NormalizedDefinition>;
-  /** The definitions with these names (all of them when omitted); absent names are left out. */
-  protected abstract loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]>;
-  /** Stores `group` unless a group of that name exists; returns the one stored now. */
-  protected abstract insertGroup(group: StoredGroup): Promise<StoredGroup>;
-  /** The group with this name, or every group when omitted. */
-  protected abstract loadGroups(name?: string): Promise<StoredGroup[]>;
-  /**
-   * Appends entries atomically (all or none), assigning each the next version of its key;
-   * returns the versions in input order. A key may occur more than once.
-   *
-   * A deletion marker (payload `null`) is appended only when the key's current entry, at that
-   * moment inside the same atomic step, is a live value; otherwise nothing is written for it and
-   * its version is 0. So two concurrent deletions of one value write one marker, and only one of
-   * them reports that it deleted something.
-   */
-  protected abstract appendEntries(writes: readonly EntryWrite[]): Promise<number[]>;
-  /**
-   * The current entry (see {@link supersedes}) of every (entity, feature) pair, entity-major:
-   * index `e * featureNames.length + f`. `undefined` where the key has no entry.
-   */
-  protected abstract readCurrent(
-    entityIds: readonly string[],
-    featureNames: readonly string[],
-  ): Promise<(StoredEntry | undefined)[]>;
-  /** The entry with exactly this version. */
-  protected abstract readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined>;
-  /** The entry with the greatest event time <= asOfMs, ties broken by the higher version. */
-  protected abstract readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined>;
-  /** Every entry of the key in version order, tombstones included. */
-  protected abstract readHistory(key: EntryKey): Promise<StoredEntry[]>;
-  /** Asks the backend whether it answers. The default: the store is open. */
-  protected async ping(): Promise<void> {}
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
@@ -137,12 +116,12 @@ export abstract class FeatureStore {
   async open(): Promise<this> {
     if (this.closed) throw new BackendUnavailableError(`the ${this.backend} store is closed`);
     this.opening ??= this.call(async () => {
-      await this.connect();
+      await this.#driver.connect();
       for (const def of await this.loadDefinitions()) this.definitions.set(def.name, def);
       this.ready = true;
     }).catch(async (err: unknown) => {
       // Release whatever connect() got before the failure, or each retry would leak a connection.
-      await this.disconnect().catch(() => undefined);
+      await this.#driver.disconnect().catch(() => undefined);
       this.opening = undefined;
       throw err;
     });
@@ -156,15 +135,14 @@ export abstract class FeatureStore {
     this.closed = true;
     this.ready = false;
     await this.opening?.catch(() => undefined);
-    await this.writeMutex.waitForUnlock();
-    await this.disconnect();
+    await this.#driver.disconnect();
   }
 
   /** Whether the backend answers now. Never throws. */
   async health(): Promise<StoreHealth> {
     try {
       await this.ensureOpen();
-      await this.call(() => this.ping());
+      await this.call(() => this.#driver.ping());
       return { ok: true, backend: this.backend };
     } catch (err) {
       return { ok: false, backend: this.backend, detail: err instanceof Error ? err.message : String(err) };
@@ -183,20 +161,9 @@ export abstract class FeatureStore {
     const def = this.normalize(definition);
     await this.ensureOpen();
     const known = this.definitions.get(def.name);
-    if (known) return this.sameOrConflict(known, def);
-    const stored = await this.call(() => this.insertDefinition(def));
-    this.definitions.set(stored.name, stored);
-    return this.sameOrConflict(stored, def);
-  }
-
-  /**
-   * Validates a definition and throws ConflictError if a different one holds its name, without
-   * registering anything. Lets callers check a whole set before registering any of it.
-   */
-  async checkRegistrable(definition: FeatureDefinition): Promise<NormalizedDefinition> {
-    const def = this.normalize(definition);
-    const known = (await this.findDefinitions([def.name]))[0];
-    return known ? this.sameOrConflict(known, def) : def;
+    if (known) return sameOrConflict(known, def);
+    await this.commit([featureRecord(def)]);
+    return this.definitions.get(def.name) as NormalizedDefinition;
   }
 
   /** The definition of a registered feature, or `null`. */
@@ -211,52 +178,65 @@ export abstract class FeatureStore {
 
   /** Every registered definition, sorted by name. */
   async listFeatures(): Promise<NormalizedDefinition[]> {
-    await this.ensureOpen();
-    const all = await this.call(() => this.loadDefinitions());
+    const all = await this.loadDefinitions();
     for (const def of all) this.definitions.set(def.name, def);
-    return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return all.sort(byName);
   }
 
   // ---- groups -------------------------------------------------------------------------------
 
   /**
-   * Stores a group (its features must be registered). Saving an identical group is a no-op.
-   * @throws ValidationError for a malformed group.
-   * @throws FeatureNotFoundError for a feature that is not registered.
-   * @throws ConflictError when another group already has the name.
+   * Stores a group, registering the given definitions with it in one atomic step: when the
+   * group or any definition conflicts with what is registered (in any process), or a feature of
+   * the group is neither registered nor given, nothing at all is stored. Saving an identical
+   * group again is a no-op.
+   * @param definitions features to register with the group (each must be one of its features).
+   * @throws ValidationError for a malformed group or definition.
+   * @throws FeatureNotFoundError for a feature that is neither registered nor given.
+   * @throws ConflictError when another group, or another definition of a given feature, holds the name.
    */
-  async saveGroup(input: StoredGroup): Promise<StoredGroup> {
+  async saveGroup(input: StoredGroup, definitions: readonly FeatureDefinition[] = []): Promise<StoredGroup> {
     const group = normalizeStoredGroup(input);
-    const defs = await this.findDefinitions(group.featureNames);
-    const missing = group.featureNames.find((_, i) => defs[i] === undefined);
-    if (missing !== undefined) throw new FeatureNotFoundError(missing);
-    const known = await this.getGroup(group.name);
-    const stored = known ?? (await this.call(() => this.insertGroup(group)));
-    this.groups.set(stored.name, stored);
-    if (!sameGroup(stored, group)) {
-      throw new ConflictError(`feature group "${group.name}" is already registered with different content`, {
+    const defs = definitions.map((d) => this.normalize(d));
+    const given = new Map(defs.map((d) => [d.name, d]));
+    const stray = defs.find((d) => !group.featureNames.includes(d.name));
+    if (stray) {
+      throw new ValidationError(`feature "${stray.name}" is not one of group "${group.name}"'s features`, {
         groupName: group.name,
       });
     }
-    return stored;
+    const known = await this.findDefinitions(group.featureNames);
+    const missing = group.featureNames.find((name, i) => known[i] === undefined && !given.has(name));
+    if (missing !== undefined) throw new FeatureNotFoundError(missing);
+    for (const def of defs) {
+      const registered = known[group.featureNames.indexOf(def.name)];
+      if (registered) sameOrConflict(registered, def);
+    }
+    await this.commit([...defs.map(featureRecord), groupRecord(group)]);
+    return this.groups.get(group.name) as StoredGroup;
   }
 
   /** A group by name, or `null`. */
   async getGroup(name: string): Promise<StoredGroup | null> {
+    return (await this.getGroups([name]))[0] ?? null;
+  }
+
+  /** Several groups by name, in order (`null` where there is none), in at most one backend call. */
+  async getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {
     await this.ensureOpen();
-    const cached = this.groups.get(name);
-    if (cached) return cached;
-    const [found] = await this.call(() => this.loadGroups(name));
-    if (found) this.groups.set(found.name, found);
-    return found ?? null;
+    const missing = [...new Set(names.filter((n) => !this.groups.has(n) && isValidName(n)))];
+    if (missing.length > 0) {
+      for (const group of await this.loadGroups(missing)) this.groups.set(group.name, group);
+    }
+    return names.map((name) => this.groups.get(name) ?? null);
   }
 
   /** Every group, sorted by name. */
   async listGroups(): Promise<StoredGroup[]> {
     await this.ensureOpen();
-    const all = await this.call(() => this.loadGroups());
+    const all = await this.loadGroups();
     for (const group of all) this.groups.set(group.name, group);
-    return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return all.sort(byName);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -302,7 +282,7 @@ export abstract class FeatureStore {
       values.push(value);
       entries.push({ featureName: def.name, entityId, payload: encodeValue(value), eventTimeMs });
     }
-    const versions = await this.call(() => this.appendEntries(entries));
+    const versions = await this.call(() => this.#driver.appendEntries(entries));
     return entries.map((entry, i) => ({
       featureName: entry.featureName,
       entityId: entry.entityId,
@@ -322,12 +302,12 @@ export abstract class FeatureStore {
   async deleteValue(featureName: string, entityId: string): Promise<boolean> {
     await this.requireDefinition(featureName);
     checkEntityId(entityId);
-    const [current] = await this.call(() => this.readCurrent([entityId], [featureName]));
+    const [current] = await this.call(() => this.#driver.readCurrent([entityId], [featureName]));
     if (!current || current.payload === null) return false;
     // The marker must supersede the value it deletes, even one written with a later event time.
     const eventTimeMs = Math.max(Date.now(), current.eventTimeMs);
     const [version] = await this.call(() =>
-      this.appendEntries([{ featureName, entityId, payload: null, eventTimeMs }]),
+      this.#driver.appendEntries([{ featureName, entityId, payload: null, eventTimeMs }]),
     );
     return version !== 0;
   }
@@ -355,14 +335,14 @@ export abstract class FeatureStore {
       if (!Number.isSafeInteger(version) || version < 1) {
         throw new ValidationError("version must be a positive integer", { featureName, entityId });
       }
-      const entry = await this.call(() => this.readVersion(key, version));
+      const entry = await this.call(() => this.#driver.readVersion(key, version));
       return entry ? toValue(key, entry, now) : null;
     }
     const refMs = asOf === undefined ? now : checkEventTime(asOf, "asOf");
     const entry =
       asOf === undefined
-        ? (await this.call(() => this.readCurrent([entityId], [featureName])))[0]
-        : await this.call(() => this.readAsOf(key, refMs));
+        ? (await this.call(() => this.#driver.readCurrent([entityId], [featureName])))[0]
+        : await this.call(() => this.#driver.readAsOf(key, refMs));
     return entry && !isExpired(def, entry, refMs) ? toValue(key, entry, now) : null;
   }
 
@@ -374,7 +354,7 @@ export abstract class FeatureStore {
     await this.requireDefinition(featureName);
     const key = { featureName, entityId: checkEntityId(entityId) };
     const now = Date.now();
-    const entries = await this.call(() => this.readHistory(key));
+    const entries = await this.call(() => this.#driver.readHistory(key));
     const values: FeatureValue[] = [];
     for (const entry of entries) {
       const value = toValue(key, entry, now);
@@ -393,17 +373,51 @@ export abstract class FeatureStore {
 
   /**
    * The batch read: one vector per entity id, in the order given, from one backend round trip.
-   * This is what DataLoaders call.
+   * @throws ValidationError for a malformed entity id or a feature name that is not a string.
    */
   async getVectors(entityIds: readonly string[], featureNames: readonly string[]): Promise<FeatureVector[]> {
     for (const id of entityIds) checkEntityId(id);
+    return this.readVectors(entityIds, featureNames);
+  }
+
+  /**
+   * {@link getVectors}, with each entity answered on its own: a malformed id gets its
+   * ValidationError in its place and the others their vectors, still from one round trip. For
+   * batching callers (a DataLoader) whose ids come from unrelated requests for one vector each.
+   * @throws ValidationError for a feature name that is not a string.
+   */
+  async getVectorsSettled(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(FeatureVector | FeatureStoreError)[]> {
+    const refusals = new Map<number, FeatureStoreError>();
+    const valid: string[] = [];
+    entityIds.forEach((id, i) => {
+      try {
+        valid.push(checkEntityId(id));
+      } catch (err) {
+        refusals.set(i, err as FeatureStoreError);
+      }
+    });
+    if (refusals.size === 0) return this.readVectors(entityIds, featureNames);
+    const vectors = await this.readVectors(valid, featureNames);
+    let next = 0;
+    return entityIds.map((_, i) => refusals.get(i) ?? (vectors[next++] as FeatureVector));
+  }
+
+  /** The vectors of entity ids already checked. */
+  private async readVectors(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<FeatureVector[]> {
     for (const name of featureNames) {
       if (typeof name !== "string") throw new ValidationError("feature names must be strings");
     }
     if (entityIds.length === 0) return [];
     const defs = await this.findDefinitions(featureNames);
     const known = featureNames.filter((_, i) => defs[i] !== undefined);
-    const current = known.length === 0 ? [] : await this.call(() => this.readCurrent(entityIds, known));
+    const current =
+      known.length === 0 ? [] : await this.call(() => this.#driver.readCurrent(entityIds, known));
     const now = Date.now();
     const vectors: FeatureVector[] = [];
     for (let e = 0; e < entityIds.length; e++) {
@@ -452,31 +466,7 @@ export abstract class FeatureStore {
     return vectors;
   }
 
-  // ---- shared machinery for backends --------------------------------------------------------
-
-  /**
-   * Runs `fn` while holding this store's write lock (async-mutex), so in-process writers never
-   * interleave. Memory and SQLite wrap their appends in it: their bodies are synchronous today,
-   * so the lock only costs a microtask, and it keeps them safe the day one of them awaits.
-   */
-  protected exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.writeMutex.runExclusive(fn);
-  }
-
-  /**
-   * Translates a backend's own error into a FeatureStoreError. The default treats every
-   * unexpected failure as BACKEND_UNAVAILABLE; backends override it to say more.
-   */
-  protected translateError(err: unknown): FeatureStoreError {
-    const message = err instanceof Error ? err.message : String(err);
-    return new BackendUnavailableError(
-      `${this.backend} backend failed: ${message}`,
-      { backend: this.backend },
-      {
-        cause: err,
-      },
-    );
-  }
+  // ---- machinery -----------------------------------------------------------------------------
 
   private async ensureOpen(): Promise<void> {
     if (!this.ready) await this.open();
@@ -509,7 +499,7 @@ export abstract class FeatureStore {
         clearTimeout(timer);
       }
     } catch (err) {
-      throw err instanceof FeatureStoreError ? err : this.translateError(err);
+      throw err instanceof FeatureStoreError ? err : this.#driver.translateError(err);
     }
   }
 
@@ -525,7 +515,7 @@ export abstract class FeatureStore {
       (n) => !this.definitions.has(n) && isValidName(n) && (this.unknownNames.get(n) ?? 0) <= now,
     );
     if (missing.length > 0) {
-      const found = await this.call(() => this.loadDefinitions(missing));
+      const found = await this.loadDefinitions(missing);
       for (const def of found) {
         this.definitions.set(def.name, def);
         this.unknownNames.delete(def.name);
@@ -548,17 +538,81 @@ export abstract class FeatureStore {
       shaped.defaultValue === null
         ? null
         : checkValue({ ...shaped, defaultValue: null }, shaped.defaultValue);
-    return deepFreeze({ ...shaped, defaultValue });
+    return deepFreeze({ ...shaped, defaultValue: canonicalValue(defaultValue) });
   }
 
-  private sameOrConflict(stored: NormalizedDefinition, wanted: NormalizedDefinition): NormalizedDefinition {
-    if (!sameDefinition(stored, wanted)) {
-      throw new ConflictError(`feature "${wanted.name}" is already registered with a different definition`, {
-        featureName: wanted.name,
+  /** The latest definitions with these names (all when omitted), from the backend. */
+  private async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
+    if (names?.length === 0) return [];
+    return latest(await this.call(() => this.#driver.loadCatalog("feature", names))).map((r) =>
+      decodeDefinition(r.body),
+    );
+  }
+
+  /** The latest groups with these names (all when omitted), from the backend. */
+  private async loadGroups(names?: readonly string[]): Promise<StoredGroup[]> {
+    return latest(await this.call(() => this.#driver.loadCatalog("group", names))).map((r) =>
+      decodeGroup(r.body),
+    );
+  }
+
+  /**
+   * Commits catalog records in one atomic backend step and caches what is stored now.
+   * @throws ConflictError naming the first record another one holds the place of (nothing stored).
+   */
+  private async commit(records: readonly CatalogRecord[]): Promise<void> {
+    await this.ensureOpen();
+    const stored = await this.call(() => this.#driver.commitCatalog(records));
+    const conflict = records.findIndex((r, i) => stored[i] !== null && stored[i] !== r.body);
+    records.forEach((record, i) => {
+      const body = stored[i];
+      if (body === null || body === undefined) return;
+      if (record.kind === "feature") this.definitions.set(record.name, decodeDefinition(body));
+      else this.groups.set(record.name, decodeGroup(body));
+    });
+    const lost = records[conflict];
+    if (lost?.kind === "feature") throw conflictOf(lost.name);
+    if (lost) {
+      throw new ConflictError(`feature group "${lost.name}" is already registered with different content`, {
+        groupName: lost.name,
       });
     }
-    return stored;
+    for (const record of records) this.unknownNames.delete(record.name);
   }
+}
+
+function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The newest record of each name. */
+function latest(records: readonly CatalogRecord[]): CatalogRecord[] {
+  const newest = new Map<string, CatalogRecord>();
+  for (const record of records) {
+    const seen = newest.get(record.name);
+    if (!seen || record.version > seen.version) newest.set(record.name, record);
+  }
+  return [...newest.values()];
+}
+
+function featureRecord(def: NormalizedDefinition): CatalogRecord {
+  return { kind: "feature", name: def.name, version: 1, body: encodeDefinition(def) };
+}
+
+function groupRecord(group: StoredGroup): CatalogRecord {
+  return { kind: "group", name: group.name, version: 1, body: encodeGroup(group) };
+}
+
+function conflictOf(featureName: string): ConflictError {
+  return new ConflictError(`feature "${featureName}" is already registered with a different definition`, {
+    featureName,
+  });
+}
+
+/** The stored definition when it says the same as the wanted one. @throws ConflictError otherwise. */
+function sameOrConflict(stored: NormalizedDefinition, wanted: NormalizedDefinition): NormalizedDefinition {
+  if (encodeDefinition(stored) !== encodeDefinition(wanted)) throw conflictOf(wanted.name);
+  return stored;
 }
 
 function checkEventTime(time: Date, what = "eventTime"): number {

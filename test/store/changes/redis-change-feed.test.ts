@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { RedisEventTarget } from "../../../src/graphql/pubsub/redis-pubsub.js";
-import { describeEventTarget, freshNamespace, listen } from "./event-target-suite.js";
+import { RedisChangeFeed } from "../../../src/store/redis/redis-change-feed.js";
+import { describeSharedChangeFeed, freshNamespace, listen } from "./change-feed-suite.js";
 
 const SERVER = "redis://127.0.0.1:6379/0";
 const admin = new Redis(SERVER);
@@ -26,10 +26,10 @@ async function killClients(name: string): Promise<void> {
   for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
 }
 
-describeEventTarget<RedisEventTarget>({
+describeSharedChangeFeed<RedisChangeFeed>({
   name: "redis",
   create: (namespace, connectionName) =>
-    new RedisEventTarget({ connection: SERVER, namespace, connectionName }).start(),
+    new RedisChangeFeed({ connection: SERVER, namespace, connectionName }).start(),
   killListener: (target) => killClients(target.listenerName),
   publishRaw: async (target, message) => {
     await admin.publish(target.channel, message);
@@ -42,12 +42,12 @@ describeEventTarget<RedisEventTarget>({
 describe("redis event target", () => {
   it("publishes again after its publishing connection is killed", async () => {
     const namespace = freshNamespace();
-    const a = await new RedisEventTarget({
+    const a = await new RedisChangeFeed({
       connection: SERVER,
       namespace,
       connectionName: `a-${namespace}`,
     }).start();
-    const b = await new RedisEventTarget({
+    const b = await new RedisChangeFeed({
       connection: SERVER,
       namespace,
       connectionName: `b-${namespace}`,
@@ -80,7 +80,7 @@ describe("redis event target", () => {
   });
 
   it("refuses to start when Redis cannot be reached, leaving nothing open", async () => {
-    const target = new RedisEventTarget({
+    const target = new RedisChangeFeed({
       connection: { port: 1, host: "127.0.0.1", retryStrategy: () => null },
       namespace: freshNamespace(),
     });
@@ -89,6 +89,6 @@ describe("redis event target", () => {
   });
 
   it("refuses a namespace that could not name a channel of its own", () => {
-    expect(() => new RedisEventTarget({ connection: SERVER, namespace: "a}b" })).toThrow(/namespace/);
+    expect(() => new RedisChangeFeed({ connection: SERVER, namespace: "a}b" })).toThrow(/namespace/);
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import { checkNamespace } from "../../store/namespace.js";
-import type { FeaturePubSub, ValueChange } from "../events.js";
+import { checkNamespace } from "../namespace.js";
+import type { FeaturePubSub, ValueChange } from "./change-feed.js";
 import { ChangeListeners } from "./change-listeners.js";
 import { decodeChange, encodeChange } from "./change-message.js";
 
@@ -12,7 +12,7 @@ import { decodeChange, encodeChange } from "./change-message.js";
 const CONNECTION_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,56}$/;
 
 /** What every distributed target is built with. */
-export interface EventTargetOptions {
+export interface SharedChangeFeedOptions {
   /** The store's namespace: only targets of the same namespace hear each other. */
   namespace: string;
   /**
@@ -40,7 +40,7 @@ export interface EventTargetOptions {
  * logged), as is one sent while a listener reconnects. A subscriber's stream stays open across
  * such an outage and goes on with the next change heard.
  */
-export abstract class ChangeEventTarget {
+export abstract class SharedChangeFeed {
   /** The transport's name, for logs and health: `redis`, `postgres`. */
   abstract readonly transport: string;
   /** The channel messages are sent and heard on; it names the store's namespace. */
@@ -51,7 +51,7 @@ export abstract class ChangeEventTarget {
   readonly namespace: string;
   /** The name of the connection that listens, as the server lists it. */
   readonly listenerName: string;
-  /** The base of the connections' names (see {@link EventTargetOptions.connectionName}). */
+  /** The base of the connections' names (see {@link SharedChangeFeedOptions.connectionName}). */
   protected readonly connectionName: string;
   private readonly listeners: ChangeListeners;
   private listening = false;
@@ -65,7 +65,7 @@ export abstract class ChangeEventTarget {
    * @throws ConfigurationError for an invalid namespace or connection name.
    */
   protected constructor(
-    options: EventTargetOptions,
+    options: SharedChangeFeedOptions,
     private readonly maxMessageBytes: number,
   ) {
     this.namespace = checkNamespace(options.namespace);

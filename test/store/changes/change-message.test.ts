@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeChange, encodeChange } from "../../../src/graphql/pubsub/change-message.js";
-import { written } from "./event-target-suite.js";
+import { decodeChange, encodeChange } from "../../../src/store/changes/change-message.js";
+import { written } from "./change-feed-suite.js";
 
 describe("a change as a message", () => {
   it("carries the value and its event time when the message fits, and ages it on arrival", () => {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresEventTarget } from "../../../src/graphql/pubsub/postgres-pubsub.js";
-import { describeEventTarget, freshNamespace } from "./event-target-suite.js";
+import { PostgresChangeFeed } from "../../../src/store/postgres/postgres-change-feed.js";
+import { describeSharedChangeFeed, freshNamespace } from "./change-feed-suite.js";
 
 const SERVER = "postgres://postgres@127.0.0.1:5432/test";
 const admin = new pg.Client(SERVER);
@@ -17,10 +17,10 @@ async function sessions(applicationName: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-describeEventTarget<PostgresEventTarget>({
+describeSharedChangeFeed<PostgresChangeFeed>({
   name: "postgres",
   create: (namespace, connectionName) =>
-    new PostgresEventTarget({ connection: SERVER, namespace, connectionName }).start(),
+    new PostgresChangeFeed({ connection: SERVER, namespace, connectionName }).start(),
   killListener: async (target) => {
     const { rows } = await admin.query<{ killed: boolean }>(
       "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1",
@@ -38,7 +38,7 @@ describeEventTarget<PostgresEventTarget>({
 
 describe("postgres event target", () => {
   it("refuses to start when PostgreSQL cannot be reached, leaving nothing open", async () => {
-    const target = new PostgresEventTarget({
+    const target = new PostgresChangeFeed({
       connection: "postgres://postgres@127.0.0.1:1/test",
       namespace: freshNamespace(),
     });
@@ -48,11 +48,11 @@ describe("postgres event target", () => {
 
   it("names its channel and session for the namespace, within PostgreSQL's 63-byte names", () => {
     const namespace = "n".repeat(50);
-    const target = new PostgresEventTarget({ connection: SERVER, namespace });
+    const target = new PostgresChangeFeed({ connection: SERVER, namespace });
     expect(target.channel).toBe(`featurestore_${namespace}`);
     expect(Buffer.byteLength(target.channel)).toBeLessThanOrEqual(63);
     expect(target.listenerName).toBe(`fs-${namespace}-listen`);
     expect(target.listenerName.length).toBeLessThanOrEqual(63);
-    expect(() => new PostgresEventTarget({ connection: SERVER, namespace: 'x"; DROP' })).toThrow(/namespace/);
+    expect(() => new PostgresChangeFeed({ connection: SERVER, namespace: 'x"; DROP' })).toThrow(/namespace/);
   });
 });

@@ -1,0 +1,128 @@
+import { BackendUnavailableError, type FeatureStoreError } from "../core/errors.js";
+import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
+
+/**
+ * What a backend promises beyond the primitives every backend has. The core reads these instead
+ * of asking which class it holds, and the conformance suite tests each backend against what it
+ * declares.
+ */
+export interface BackendCapabilities {
+  /**
+   * Whether one {@link StoreBackend.appendEntries} call lands all or nothing when it writes to
+   * several entities. The writes of one entity are always atomic together.
+   */
+  readonly atomicAcrossEntities: boolean;
+  /**
+   * The most entries kept per (feature, entity) key: older ones are trimmed on write (their
+   * versions are not reused). `null` when every entry is kept.
+   */
+  readonly historyRetention: number | null;
+  /** Whether an acknowledged write survives the process (or server) being killed. */
+  readonly durable: boolean;
+  /** Whether several processes can open the same data at once (and so run replicas). */
+  readonly sharedAcrossProcesses: boolean;
+  /**
+   * Whether the backend runs in this process and never waits on a network: the core then sets
+   * no timer around its calls (one could not fire while a synchronous call runs anyway).
+   */
+  readonly inProcess: boolean;
+}
+
+/** What a catalog record describes. */
+export type CatalogKind = "feature" | "group";
+
+/**
+ * One versioned entry of the catalog: a definition, a group. The body is the core's canonical
+ * encoding, so two records say the same exactly when their bodies are equal strings.
+ */
+export interface CatalogRecord {
+  readonly kind: CatalogKind;
+  readonly name: string;
+  /** 1 for the first record of a (kind, name), one more for each later one. */
+  readonly version: number;
+  readonly body: string;
+}
+
+/**
+ * The contract between the core and a backend. The core ({@link FeatureStore}) does all
+ * validation, typing, defaults, TTL, caching, timeouts and assembly; a backend moves encoded
+ * entries and catalog records, and must keep the guarantees written on each method.
+ *
+ * Every method but {@link translateError} may be async and may throw the driver's own errors;
+ * the core translates them with {@link translateError}. A backend never needs to validate names,
+ * ids or values: it only sees what the core has checked.
+ *
+ * A third party implements this interface, describes it with a `BackendDescriptor`, registers
+ * it with `registerBackend`, and runs the exported conformance suite (`featurestore/testing`)
+ * against it.
+ */
+export interface StoreBackend {
+  /** A short name, such as `sqlite`, for logs and health. */
+  readonly name: string;
+  /** What this backend guarantees. */
+  readonly capabilities: BackendCapabilities;
+
+  /** Connects and creates or migrates the schema. Called once before anything else. */
+  connect(): Promise<void>;
+  /** Releases every resource. Called once; also after a failed {@link connect}. */
+  disconnect(): Promise<void>;
+  /** Resolves when the backend answers. */
+  ping(): Promise<void>;
+  /** Turns a driver error into the store's own: BACKEND_UNAVAILABLE unless the backend knows better. */
+  translateError(err: unknown): FeatureStoreError;
+
+  /**
+   * Stores catalog records in one atomic step: each record whose (kind, name, version) is free
+   * is stored, unless one of them is taken by a record with a different body, in which case
+   * nothing at all is stored. Returns, in input order, the body stored under each key now: the
+   * given one, the one found, or `null` for a free key when nothing was stored. So concurrent
+   * commits of conflicting records (from any number of processes) leave exactly one of them
+   * stored, and the others learn which.
+   */
+  commitCatalog(records: readonly CatalogRecord[]): Promise<(string | null)[]>;
+  /**
+   * Every version of the catalog records of one kind, with these names (all names when omitted);
+   * names without a record are left out. Any order.
+   */
+  loadCatalog(kind: CatalogKind, names?: readonly string[]): Promise<CatalogRecord[]>;
+
+  /**
+   * Appends entries, assigning each the next version of its key (1, 2, ... without gap or repeat,
+   * whatever other processes write at once); returns the versions in input order. A key may occur
+   * more than once. Atomic per entity always, and across entities when
+   * {@link BackendCapabilities.atomicAcrossEntities} says so.
+   *
+   * A deletion marker (payload `null`) is appended only when the key's current entry, at that
+   * moment inside the same atomic step, is a live value; otherwise nothing is written for it and
+   * its version is 0. So two concurrent deletions of one value write one marker.
+   */
+  appendEntries(writes: readonly EntryWrite[]): Promise<number[]>;
+  /**
+   * The current entry (see `supersedes`) of every (entity, feature) pair, entity-major:
+   * index `e * featureNames.length + f`; `undefined` where the key has no entry. One round trip.
+   */
+  readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]>;
+  /** The entry with exactly this version (any positive safe integer), if kept. */
+  readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined>;
+  /**
+   * The entry with the greatest event time <= asOfMs, ties broken by the higher version. A
+   * backend that trims history returns `undefined` rather than an older entry when a trimmed one
+   * could have been the answer.
+   */
+  readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined>;
+  /** Every kept entry of the key in version order, deletion markers included. */
+  readHistory(key: EntryKey): Promise<StoredEntry[]>;
+}
+
+/**
+ * The translation every backend falls back on for an error it has nothing more to say about:
+ * BACKEND_UNAVAILABLE, naming the backend and keeping the driver's words (clients see neither;
+ * the log does).
+ */
+export function backendFailed(backend: string, err: unknown): FeatureStoreError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new BackendUnavailableError(`${backend} backend failed: ${message}`, { backend }, { cause: err });
+}

@@ -1,0 +1,131 @@
+import { Mutex } from "async-mutex";
+import type { FeatureStoreError } from "../../core/errors.js";
+import {
+  type BackendCapabilities,
+  backendFailed,
+  type CatalogKind,
+  type CatalogRecord,
+  type StoreBackend,
+} from "../backend.js";
+import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+
+interface KeyHistory {
+  /** Every entry, index = version - 1. */
+  readonly entries: StoredEntry[];
+  current: StoredEntry | undefined;
+}
+
+const CAPABILITIES: BackendCapabilities = {
+  atomicAcrossEntities: true,
+  historyRetention: null,
+  durable: false,
+  sharedAcrossProcesses: false,
+  inProcess: true,
+};
+
+/**
+ * The reference backend: everything in process memory, nothing persisted. Fast, and the
+ * behaviour every other backend is tested against. Values are kept in their encoded form, so a
+ * read always hands out a fresh object.
+ */
+export class MemoryBackend implements StoreBackend {
+  readonly name = "memory";
+  readonly capabilities = CAPABILITIES;
+  private readonly catalog = new Map<string, CatalogRecord>();
+  /** entity id -> feature name -> history. */
+  private readonly data = new Map<string, Map<string, KeyHistory>>();
+  /**
+   * Serializes writers. The bodies below never await, so today this costs one microtask; it
+   * keeps appends whole the day one of them does.
+   */
+  private readonly writeLock = new Mutex();
+
+  async connect(): Promise<void> {}
+
+  async disconnect(): Promise<void> {
+    this.data.clear();
+    this.catalog.clear();
+  }
+
+  async ping(): Promise<void> {}
+
+  translateError(err: unknown): FeatureStoreError {
+    return backendFailed(this.name, err);
+  }
+
+  commitCatalog(records: readonly CatalogRecord[]): Promise<(string | null)[]> {
+    return this.writeLock.runExclusive(() => {
+      const found = records.map((r) => this.catalog.get(catalogKey(r))?.body);
+      const conflict = records.some((r, i) => found[i] !== undefined && found[i] !== r.body);
+      if (!conflict) for (const record of records) this.catalog.set(catalogKey(record), record);
+      return records.map((r, i) => found[i] ?? (conflict ? null : r.body));
+    });
+  }
+
+  async loadCatalog(kind: CatalogKind, names?: readonly string[]): Promise<CatalogRecord[]> {
+    const wanted = names && new Set(names);
+    return [...this.catalog.values()].filter((r) => r.kind === kind && (!wanted || wanted.has(r.name)));
+  }
+
+  appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    return this.writeLock.runExclusive(() =>
+      writes.map((write) => {
+        let features = this.data.get(write.entityId);
+        if (!features) {
+          features = new Map();
+          this.data.set(write.entityId, features);
+        }
+        let key = features.get(write.featureName);
+        if (!key) {
+          key = { entries: [], current: undefined };
+          features.set(write.featureName, key);
+        }
+        if (write.payload === null && (key.current === undefined || key.current.payload === null)) return 0;
+        const entry: StoredEntry = {
+          version: key.entries.length + 1,
+          eventTimeMs: write.eventTimeMs,
+          payload: write.payload,
+        };
+        key.entries.push(entry);
+        if (supersedes(entry, key.current)) key.current = entry;
+        return entry.version;
+      }),
+    );
+  }
+
+  async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const out: (StoredEntry | undefined)[] = [];
+    for (const entityId of entityIds) {
+      const features = this.data.get(entityId);
+      for (const name of featureNames) out.push(features?.get(name)?.current);
+    }
+    return out;
+  }
+
+  async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    return this.keyHistory(key)?.entries[version - 1];
+  }
+
+  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    let best: StoredEntry | undefined;
+    for (const entry of this.keyHistory(key)?.entries ?? []) {
+      if (entry.eventTimeMs <= asOfMs && supersedes(entry, best)) best = entry;
+    }
+    return best;
+  }
+
+  async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    return [...(this.keyHistory(key)?.entries ?? [])];
+  }
+
+  private keyHistory(key: EntryKey): KeyHistory | undefined {
+    return this.data.get(key.entityId)?.get(key.featureName);
+  }
+}
+
+function catalogKey(record: CatalogRecord): string {
+  return `${record.kind}\u0000${record.name}\u0000${record.version}`;
+}

@@ -1,0 +1,503 @@
+import pg from "pg";
+import {
+  BackendUnavailableError,
+  ConfigurationError,
+  type FeatureStoreError,
+  ValidationError,
+} from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
+import {
+  type BackendCapabilities,
+  backendFailed,
+  type CatalogKind,
+  type CatalogRecord,
+  type StoreBackend,
+} from "../backend.js";
+import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import { checkNamespace } from "../namespace.js";
+import { migrateSchema, schemaFor } from "./postgres-schema.js";
+
+/** Options of the PostgreSQL backend. */
+export interface PostgresBackendOptions {
+  /**
+   * Bounds each statement and connection attempt, in ms: the server cancels a statement that
+   * runs longer, and the client gives up a connection that does not answer. 0 or omitted: none.
+   */
+  operationTimeoutMs?: number;
+  /**
+   * Where to connect: a `postgres://` connection string, or a pg `PoolConfig`. Timeouts and pool
+   * size given here win over the ones derived from `operationTimeoutMs` and `poolSize`.
+   */
+  connection: string | pg.PoolConfig;
+  /**
+   * Keeps this store's data apart from other stores on the same database: its tables live in the
+   * schema `featurestore_<namespace>`. 1-50 lowercase letters, digits or `_` (the one rule of every
+   * network backend, `checkNamespace` in src/store/namespace.ts); default `default`.
+   */
+  namespace?: string;
+  /** The most connections the pool opens (default 10). */
+  poolSize?: number;
+}
+
+/** Connection-class failures by Node error code: the server cannot be reached at all. */
+const NETWORK_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+/** SQLSTATEs of a server going away: admin/crash shutdown, starting up, or killing our backend. */
+const SHUTDOWN_STATES = new Set(["57P01", "57P02", "57P03"]);
+
+interface CurrentRow {
+  entity: string;
+  feature: string;
+  version: number;
+  event_time: string;
+  payload: string | null;
+}
+
+interface EntryRow {
+  version: number;
+  event_time: string;
+  payload: string | null;
+}
+
+/** BIGINT arrives as a string (pg keeps it exact); event times are epoch ms, well inside 2^53. */
+const toEntry = (row: EntryRow): StoredEntry => ({
+  version: row.version,
+  eventTimeMs: Number(row.event_time),
+  payload: row.payload,
+});
+
+const CAPABILITIES: BackendCapabilities = {
+  atomicAcrossEntities: true,
+  historyRetention: null,
+  durable: true,
+  sharedAcrossProcesses: true,
+  inProcess: false,
+};
+
+/**
+ * A durable backend shared by any number of processes, in PostgreSQL (node-postgres `Pool`).
+ *
+ * Each namespace has its own schema, `featurestore_<namespace>`, created or migrated on open
+ * under a transaction-scoped advisory lock, so servers starting together never break each other:
+ *
+ * | table            | columns                                                                   |
+ * |------------------|---------------------------------------------------------------------------|
+ * | `schema_version` | `version` (PK), `applied_at`: one row per applied migration                |
+ * | `catalog`        | PK (`kind`, `name`, `version`), `body`: definitions and groups, versioned  |
+ * | `history`        | PK (`feature`, `entity`, `version`), `event_time` BIGINT ms, `payload` TEXT (NULL = deletion); index (`feature`, `entity`, `event_time` DESC, `version` DESC) for reads as of a time |
+ * | `current`        | PK (`entity`, `feature`), `last_version`, and the current entry's `version`, `event_time`, `payload` |
+ *
+ * All history is kept. A batch of writes is one SQL statement, hence one transaction: the
+ * `current` row of each key is upserted with `last_version = last_version + n` (the row lock
+ * serializes writers of a key across processes, so versions stay gap-free), the history rows
+ * take the versions below it, and the current pointer moves by the {@link supersedes} rule.
+ * A deletion marker is conditional: the upsert writes it only when the row, as locked, holds a
+ * live value, so concurrent deletions of one value write one marker. (A batch in which a key has
+ * a marker among other writes of it, which the public API never sends, runs as one transaction
+ * of several statements instead.)
+ *
+ * A lost connection fails only the calls using it (BACKEND_UNAVAILABLE); the pool replaces it on
+ * the next call.
+ *
+ */
+export class PostgresBackend implements StoreBackend {
+  readonly name = "postgres";
+  readonly capabilities = CAPABILITIES;
+  /** The PostgreSQL namespace (the schema is `featurestore_<namespace>`). */
+  readonly namespace: string;
+  /** Where the backend connects, as given (without the store's own URL parameters). */
+  readonly connection: string | pg.PoolConfig;
+  private readonly poolConfig: pg.PoolConfig;
+  private readonly operationTimeoutMs: number;
+  private pool: pg.Pool | undefined;
+  private readonly sql: ReturnType<typeof statements>;
+
+  /** @throws ConfigurationError for an invalid namespace or pool size. */
+  constructor(options: PostgresBackendOptions) {
+    const poolSize = options.poolSize ?? 10;
+    if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+      throw new ConfigurationError(`postgres pool size must be a positive integer, not ${options.poolSize}`);
+    }
+    this.namespace = checkNamespace(options.namespace ?? "default");
+    this.connection = options.connection;
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 0;
+    this.sql = statements(schemaFor(this.namespace));
+    const timeout = this.operationTimeoutMs > 0 ? this.operationTimeoutMs : undefined;
+    const given =
+      typeof options.connection === "string" ? { connectionString: options.connection } : options.connection;
+    this.poolConfig = {
+      max: poolSize,
+      application_name: "featurestore",
+      // The server gives up first and cleans up; the client-side limit catches a server that is gone.
+      statement_timeout: timeout,
+      query_timeout: timeout === undefined ? undefined : timeout + 1000,
+      connectionTimeoutMillis: timeout,
+      keepAlive: true,
+      ...given,
+    };
+  }
+
+  async connect(): Promise<void> {
+    const pool = new pg.Pool(this.poolConfig);
+    // An idle connection that dies (server restart, pg_terminate_backend) is reported here; without
+    // a listener Node would treat it as an uncaught error and exit. The pool drops that client.
+    pool.on("error", (err) => {
+      logger.warn(
+        { err: { message: err.message }, namespace: this.namespace },
+        "postgres idle connection lost",
+      );
+    });
+    try {
+      await withClient(pool, (client) => migrateSchema(client, this.namespace));
+      this.pool = pool;
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1", []);
+  }
+
+  /**
+   * One transaction: insert every record whose key is free, read what each key holds now, and
+   * roll back when any key holds another body. A concurrent insert of the same key makes the
+   * insert wait for its transaction, so the read sees the winner.
+   */
+  async commitCatalog(records: readonly CatalogRecord[]): Promise<(string | null)[]> {
+    return withClient(this.connectedPool(), async (client) => {
+      await client.query("BEGIN");
+      try {
+        const columns = [
+          records.map((r) => r.kind),
+          records.map((r) => r.name),
+          records.map((r) => r.version),
+          records.map((r) => r.body),
+        ];
+        const inserted = await this.query<CatalogRow>(this.sql.insertCatalog, columns, client);
+        const rows = await this.query<CatalogRow>(this.sql.catalogKeys, columns.slice(0, 3), client);
+        const key = (r: { kind: string; name: string; version: number }) =>
+          `${r.kind}/${r.name}/${r.version}`;
+        const held = new Map(rows.map((row) => [key(row), row.body]));
+        const conflict = records.some((r) => held.get(key(r)) !== r.body);
+        if (!conflict) {
+          await client.query("COMMIT");
+          return records.map((r) => r.body);
+        }
+        await client.query("ROLLBACK");
+        const ours = new Set(inserted.map(key));
+        return records.map((r) => (ours.has(key(r)) ? null : (held.get(key(r)) ?? null)));
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async loadCatalog(kind: CatalogKind, names?: readonly string[]): Promise<CatalogRecord[]> {
+    const rows = await this.query<CatalogRow>(
+      names ? this.sql.catalogNamed : this.sql.catalogAll,
+      names ? [kind, names] : [kind],
+    );
+    return rows.map((row) => ({ kind, name: row.name, version: row.version, body: row.body }));
+  }
+
+  /**
+   * One statement for the batch, unless a key has a deletion marker among several writes of it:
+   * the statement decides each key once, against its row as locked, while a marker's fate depends
+   * on the writes of its key before it. Such a batch runs as one transaction of rounds, round `r`
+   * holding the `r`-th write of every key, each round seeing the rows the rounds before it left.
+   */
+  async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    const pool = this.connectedPool();
+    const rounds = sequentialRounds(writes);
+    if (!rounds) return this.runAppend(pool, writes);
+    return withClient(pool, async (client) => {
+      await client.query("BEGIN");
+      try {
+        const versions = new Array<number>(writes.length);
+        for (const round of rounds) {
+          const assigned = await this.runAppend(
+            client,
+            round.map((i) => writes[i] as EntryWrite),
+          );
+          round.forEach((i, k) => {
+            versions[i] = assigned[k] as number;
+          });
+        }
+        await client.query("COMMIT");
+        return versions;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const entities = [...new Set(entityIds)];
+    const features = [...new Set(featureNames)];
+    const rows = await this.query<CurrentRow>(this.sql.current, [entities, features]);
+    const found = new Map<string, Map<string, StoredEntry>>();
+    for (const row of rows) {
+      let byFeature = found.get(row.entity);
+      if (!byFeature) {
+        byFeature = new Map();
+        found.set(row.entity, byFeature);
+      }
+      byFeature.set(row.feature, toEntry(row));
+    }
+    const out: (StoredEntry | undefined)[] = [];
+    for (const entityId of entityIds) {
+      const byFeature = found.get(entityId);
+      for (const featureName of featureNames) out.push(byFeature?.get(featureName));
+    }
+    return out;
+  }
+
+  async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    const [row] = await this.query<EntryRow>(this.sql.version, [key.featureName, key.entityId, version]);
+    return row && toEntry(row);
+  }
+
+  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    const [row] = await this.query<EntryRow>(this.sql.asOf, [key.featureName, key.entityId, asOfMs]);
+    return row && toEntry(row);
+  }
+
+  async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    return (await this.query<EntryRow>(this.sql.history, [key.featureName, key.entityId])).map(toEntry);
+  }
+
+  /**
+   * Says what went wrong in PostgreSQL terms: a connection that cannot be made or was lost is
+   * BACKEND_UNAVAILABLE with the reason; a string PostgreSQL cannot store (a NUL character in an
+   * entity id) is VALIDATION_FAILED; the rest stays BACKEND_UNAVAILABLE.
+   */
+  translateError(err: unknown): FeatureStoreError {
+    const code = (err as { code?: unknown } | null)?.code;
+    // A host with several addresses fails with an AggregateError whose own message is empty.
+    const message =
+      err instanceof AggregateError && err.message === ""
+        ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join("; ")
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    if (code === "22021" || code === "22P05") {
+      return new ValidationError(`PostgreSQL cannot store this text: ${message}`, { backend: this.name });
+    }
+    const lost =
+      (typeof code === "string" &&
+        (NETWORK_ERRORS.has(code) || SHUTDOWN_STATES.has(code) || code.startsWith("08"))) ||
+      /^Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message);
+    if (lost) {
+      return new BackendUnavailableError(
+        `postgres connection failed (namespace "${this.namespace}"): ${message}`,
+        { backend: this.name },
+        { cause: err },
+      );
+    }
+    if (code === "57014") {
+      return new BackendUnavailableError(
+        `postgres cancelled the statement (the statement timeout is ${this.operationTimeoutMs} ms): ${message}`,
+        { backend: this.name },
+        { cause: err },
+      );
+    }
+    return backendFailed(this.name, err);
+  }
+
+  /** Runs the append statement for a batch in which no key has a deletion among other writes. */
+  private async runAppend(on: pg.Pool | pg.PoolClient, writes: readonly EntryWrite[]): Promise<number[]> {
+    const rows = await this.query<{ version: number }>(
+      this.sql.append,
+      [
+        writes.map((w) => w.featureName),
+        writes.map((w) => w.entityId),
+        writes.map((w) => w.eventTimeMs),
+        writes.map((w) => w.payload),
+      ],
+      on,
+    );
+    if (rows.length !== writes.length) {
+      throw new Error(`postgres append returned ${rows.length} versions for ${writes.length} writes`);
+    }
+    return rows.map((r) => r.version);
+  }
+
+  private connectedPool(): pg.Pool {
+    if (!this.pool)
+      throw new BackendUnavailableError("the postgres store is not open", { backend: this.name });
+    return this.pool;
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    statement: string | pg.QueryConfig,
+    values: unknown[],
+    on: pg.Pool | pg.PoolClient = this.connectedPool(),
+  ): Promise<R[]> {
+    const config = typeof statement === "string" ? { text: statement, values } : { ...statement, values };
+    return (await on.query<R>(config)).rows;
+  }
+}
+
+/**
+ * Checks out a client for `fn` and gives it back, discarding it when `fn` failed (its connection
+ * may be broken). While checked out, the client's connection errors are left to the failing query:
+ * without a listener Node would treat them as uncaught.
+ */
+async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const onError = () => undefined;
+  client.on("error", onError);
+  let failure: Error | undefined;
+  try {
+    return await fn(client);
+  } catch (err) {
+    failure = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.off("error", onError);
+    client.release(failure);
+  }
+}
+
+/**
+ * The rounds a batch must be applied in (indices into `writes`; round `r` holds the `r`-th write of
+ * every key, so no key occurs twice in a round), or `undefined` when one statement applies it
+ * correctly: no key has a deletion marker together with other writes of it.
+ */
+function sequentialRounds(writes: readonly EntryWrite[]): number[][] | undefined {
+  if (!writes.some((w) => w.payload === null)) return undefined;
+  const counts = new Map<string, number>();
+  const withMarker = new Set<string>();
+  const rounds: number[][] = [];
+  writes.forEach((w, i) => {
+    const key = JSON.stringify([w.featureName, w.entityId]);
+    const round = counts.get(key) ?? 0;
+    counts.set(key, round + 1);
+    let members = rounds[round];
+    if (!members) {
+      members = [];
+      rounds.push(members);
+    }
+    members.push(i);
+    if (w.payload === null) withMarker.add(key);
+  });
+  return [...withMarker].some((key) => (counts.get(key) ?? 0) > 1) ? rounds : undefined;
+}
+
+/** A catalog row as PostgreSQL returns it. */
+interface CatalogRow {
+  kind: string;
+  name: string;
+  version: number;
+  body: string;
+}
+
+/**
+ * The statements of one namespace. The frequent ones are named, so each connection parses and
+ * plans them once.
+ */
+function statements(s: string) {
+  const named = (name: string, text: string): pg.QueryConfig => ({ name: `featurestore_${name}`, text });
+  return {
+    insertCatalog: `INSERT INTO ${s}.catalog (kind, name, version, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])
+       ON CONFLICT DO NOTHING RETURNING kind, name, version, body`,
+    catalogKeys: `SELECT c.kind, c.name, c.version, c.body FROM ${s}.catalog c
+       JOIN unnest($1::text[], $2::text[], $3::int[]) AS k(kind, name, version)
+         ON c.kind = k.kind AND c.name = k.name AND c.version = k.version`,
+    catalogNamed: named(
+      "catalog_named",
+      `SELECT name, version, body FROM ${s}.catalog WHERE kind = $1 AND name = ANY($2::text[])`,
+    ),
+    catalogAll: `SELECT name, version, body FROM ${s}.catalog WHERE kind = $1`,
+    // One statement, so one implicit transaction (all or none). Per key: `n` writes in this batch
+    // ranked in input order, and the best of them (latest event time, ties the later write). The
+    // upsert bumps last_version by n under the row lock (keys in a fixed order, so two batches never
+    // deadlock on each other) and moves the current pointer when that best entry supersedes it: its
+    // version is always higher, so an equal event time is enough. Every SET expression reads the
+    // row as it was; write `rank` of the key gets version last_version - n + rank.
+    //
+    // A deletion marker is alone among the writes of its key (appendEntries sees to that) and is
+    // written only over a live value. A key without a row in the statement's snapshot has nothing
+    // to delete: no row is inserted for it (a row committed since belongs to a later write). A key
+    // with a row is decided by the ON CONFLICT condition, which reads the row as locked now, after
+    // any concurrent writer of the key has committed: of several concurrent deletions one finds the
+    // value live, the others find its marker. A skipped marker takes no version and returns 0.
+    append: named(
+      "append",
+      `WITH input AS (
+         SELECT t.feature, t.entity, t.event_time, t.payload, t.ord,
+                row_number() OVER (PARTITION BY t.feature, t.entity ORDER BY t.ord)::int AS rank,
+                count(*) OVER (PARTITION BY t.feature, t.entity)::int AS n
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+           WITH ORDINALITY AS t(feature, entity, event_time, payload, ord)
+       ),
+       best AS (
+         SELECT DISTINCT ON (feature, entity) feature, entity, event_time, payload, rank, n
+         FROM input ORDER BY feature, entity, event_time DESC, rank DESC
+       ),
+       bumped AS (
+         INSERT INTO ${s}.current AS c (entity, feature, last_version, version, event_time, payload)
+         SELECT entity, feature, n, rank, event_time, payload FROM best b
+         WHERE b.payload IS NOT NULL
+            OR EXISTS (SELECT 1 FROM ${s}.current x WHERE x.entity = b.entity AND x.feature = b.feature)
+         ORDER BY entity, feature
+         ON CONFLICT (entity, feature) DO UPDATE SET
+           last_version = c.last_version + excluded.last_version,
+           version = CASE WHEN excluded.event_time >= c.event_time
+                          THEN c.last_version + excluded.version ELSE c.version END,
+           event_time = GREATEST(c.event_time, excluded.event_time),
+           payload = CASE WHEN excluded.event_time >= c.event_time THEN excluded.payload ELSE c.payload END
+         WHERE excluded.payload IS NOT NULL OR c.payload IS NOT NULL
+         RETURNING c.entity, c.feature, c.last_version
+       ),
+       numbered AS (
+         SELECT i.ord, i.feature, i.entity, b.last_version - i.n + i.rank AS version, i.event_time, i.payload
+         FROM input i JOIN bumped b ON b.entity = i.entity AND b.feature = i.feature
+       ),
+       appended AS (
+         INSERT INTO ${s}.history (feature, entity, version, event_time, payload)
+         SELECT feature, entity, version, event_time, payload FROM numbered
+       )
+       SELECT coalesce(n.version, 0) AS version FROM input i LEFT JOIN numbered n ON n.ord = i.ord
+       ORDER BY i.ord`,
+    ),
+    current: named(
+      "current",
+      `SELECT entity, feature, version, event_time, payload FROM ${s}.current
+       WHERE entity = ANY($1::text[]) AND feature = ANY($2::text[])`,
+    ),
+    version: named(
+      "version",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3::bigint`,
+    ),
+    asOf: named(
+      "as_of",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND event_time <= $3
+       ORDER BY event_time DESC, version DESC LIMIT 1`,
+    ),
+    history: named(
+      "history",
+      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 ORDER BY version`,
+    ),
+  };
+}

@@ -1,0 +1,305 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Mutex } from "async-mutex";
+import Database from "better-sqlite3";
+import { ConfigurationError, type FeatureStoreError } from "../../core/errors.js";
+import {
+  type BackendCapabilities,
+  backendFailed,
+  type CatalogKind,
+  type CatalogRecord,
+  type StoreBackend,
+} from "../backend.js";
+import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+
+/** Options of the SQLite backend. */
+export interface SQLiteBackendOptions {
+  /** `FULL` (default) survives power loss; `NORMAL` is faster and survives a process crash. */
+  synchronous?: "FULL" | "NORMAL";
+  /** How long a writer waits for another process's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The migrations, in order: entry `i` brings a file from schema version `i` to `i + 1`. Only
+ * append to this list; a released migration never changes.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE definitions (name TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE groups (name TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE history (
+     feature TEXT NOT NULL, entity TEXT NOT NULL, version INTEGER NOT NULL,
+     event_time INTEGER NOT NULL, payload TEXT,
+     PRIMARY KEY (feature, entity, version)
+   ) WITHOUT ROWID;
+   CREATE INDEX history_as_of ON history (feature, entity, event_time, version);
+   CREATE TABLE current (
+     entity TEXT NOT NULL, feature TEXT NOT NULL, last_version INTEGER NOT NULL,
+     version INTEGER NOT NULL, event_time INTEGER NOT NULL, payload TEXT,
+     PRIMARY KEY (entity, feature)
+   ) WITHOUT ROWID;`,
+  // Definitions and groups become versioned records of one catalog, committed together.
+  `CREATE TABLE catalog (
+     kind TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+     PRIMARY KEY (kind, name, version)
+   ) WITHOUT ROWID;
+   INSERT INTO catalog (kind, name, version, body) SELECT 'feature', name, 1, body FROM definitions;
+   INSERT INTO catalog (kind, name, version, body) SELECT 'group', name, 1, body FROM groups;
+   DROP TABLE definitions;
+   DROP TABLE groups;`,
+];
+
+/** The schema version this code reads and writes. */
+const SCHEMA_VERSION = MIGRATIONS.length;
+
+const CAPABILITIES: BackendCapabilities = {
+  atomicAcrossEntities: true,
+  historyRetention: null,
+  durable: true,
+  sharedAcrossProcesses: true,
+  inProcess: true,
+};
+
+interface CurrentRow {
+  entity: string;
+  feature: string;
+  last_version: number;
+  version: number;
+  event_time: number;
+  payload: string | null;
+}
+
+interface EntryRow {
+  version: number;
+  event_time: number;
+  payload: string | null;
+}
+
+const toEntry = (row: EntryRow): StoredEntry => ({
+  version: row.version,
+  eventTimeMs: row.event_time,
+  payload: row.payload,
+});
+
+/**
+ * A durable backend in one SQLite file (better-sqlite3): WAL journal, `synchronous=FULL` by
+ * default, every append in an IMMEDIATE transaction, so several processes can share the file and
+ * an acknowledged write survives a crash. Each key's current entry is kept in its own table, so a
+ * vector read is one indexed query however many entities it covers. The schema is created or
+ * migrated on open, inside one IMMEDIATE transaction, and its version is kept in `meta`.
+ */
+export class SQLiteBackend implements StoreBackend {
+  readonly name = "sqlite";
+  readonly capabilities = CAPABILITIES;
+  private db: Database.Database | undefined;
+  private statements: ReturnType<typeof prepare> | undefined;
+  /**
+   * Serializes this process's writers. better-sqlite3 is synchronous, so today this costs one
+   * microtask; it keeps appends whole the day one of them awaits.
+   */
+  private readonly writeLock = new Mutex();
+
+  /**
+   * @param path a file path (its folder is created if missing), or `:memory:`.
+   */
+  constructor(
+    readonly path: string,
+    private readonly options: SQLiteBackendOptions = {},
+  ) {}
+
+  async connect(): Promise<void> {
+    await this.disconnect();
+    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path, { timeout: this.options.busyTimeoutMs ?? 5000 });
+    try {
+      const mode = db.pragma("journal_mode = WAL", { simple: true });
+      if (mode !== "wal" && this.path !== ":memory:") {
+        throw new ConfigurationError(`SQLite could not put ${this.path} in WAL mode (it is in ${mode} mode)`);
+      }
+      db.pragma(`synchronous = ${this.options.synchronous ?? "FULL"}`);
+      db.transaction(() => migrate(db, this.path)).immediate();
+      this.statements = prepare(db);
+      this.db = db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.statements = undefined;
+  }
+
+  async ping(): Promise<void> {
+    this.sql().ping.get();
+  }
+
+  translateError(err: unknown): FeatureStoreError {
+    return backendFailed(this.name, err);
+  }
+
+  commitCatalog(records: readonly CatalogRecord[]): Promise<(string | null)[]> {
+    const sql = this.sql();
+    const db = this.db as Database.Database;
+    return this.writeLock.runExclusive(() =>
+      db
+        .transaction(() => {
+          const found = records.map(
+            (r) => (sql.catalogRecord.get(r.kind, r.name, r.version) as { body: string } | undefined)?.body,
+          );
+          const conflict = records.some((r, i) => found[i] !== undefined && found[i] !== r.body);
+          if (conflict) return found.map((body) => body ?? null);
+          records.forEach((r, i) => {
+            if (found[i] === undefined) sql.insertCatalog.run(r.kind, r.name, r.version, r.body);
+          });
+          return records.map((r, i) => found[i] ?? r.body);
+        })
+        .immediate(),
+    );
+  }
+
+  async loadCatalog(kind: CatalogKind, names?: readonly string[]): Promise<CatalogRecord[]> {
+    const sql = this.sql();
+    const rows = (names ? sql.catalogNamed.all(kind, JSON.stringify(names)) : sql.catalogAll.all(kind)) as {
+      name: string;
+      version: number;
+      body: string;
+    }[];
+    return rows.map((row) => ({ kind, name: row.name, version: row.version, body: row.body }));
+  }
+
+  appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
+    const sql = this.sql();
+    const db = this.db as Database.Database;
+    return this.writeLock.runExclusive(() =>
+      db
+        .transaction(() =>
+          writes.map((w) => {
+            const row = sql.currentRow.get(w.entityId, w.featureName) as CurrentRow | undefined;
+            if (w.payload === null && (row === undefined || row.payload === null)) return 0;
+            const entry: StoredEntry = {
+              version: (row?.last_version ?? 0) + 1,
+              eventTimeMs: w.eventTimeMs,
+              payload: w.payload,
+            };
+            sql.insertHistory.run(w.featureName, w.entityId, entry.version, entry.eventTimeMs, entry.payload);
+            const current = row && !supersedes(entry, toEntry(row)) ? toEntry(row) : entry;
+            sql.upsertCurrent.run(
+              w.entityId,
+              w.featureName,
+              entry.version,
+              current.version,
+              current.eventTimeMs,
+              current.payload,
+            );
+            return entry.version;
+          }),
+        )
+        .immediate(),
+    );
+  }
+
+  async readCurrent(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const width = featureNames.length;
+    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
+    // Rows come back as arrays holding the positions of the entity and the feature in the
+    // request, so each lands in its slot directly. Duplicate ids or names match each position.
+    const rows = this.sql().currentRows.all(JSON.stringify(entityIds), JSON.stringify(featureNames)) as [
+      number,
+      number,
+      number,
+      number,
+      string | null,
+    ][];
+    for (const [e, f, version, eventTimeMs, payload] of rows)
+      out[e * width + f] = { version, eventTimeMs, payload };
+    return out;
+  }
+
+  async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
+    const row = this.sql().version.get(key.featureName, key.entityId, version) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
+    const row = this.sql().asOf.get(key.featureName, key.entityId, asOfMs) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  async readHistory(key: EntryKey): Promise<StoredEntry[]> {
+    return (this.sql().history.all(key.featureName, key.entityId) as EntryRow[]).map(toEntry);
+  }
+
+  private sql(): ReturnType<typeof prepare> {
+    if (!this.statements) throw new Error("the SQLite database is not open");
+    return this.statements;
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    ping: db.prepare("SELECT 1"),
+    catalogRecord: db.prepare("SELECT body FROM catalog WHERE kind = ? AND name = ? AND version = ?"),
+    insertCatalog: db.prepare("INSERT INTO catalog (kind, name, version, body) VALUES (?, ?, ?, ?)"),
+    catalogNamed: db.prepare(
+      "SELECT name, version, body FROM catalog WHERE kind = ? AND name IN (SELECT value FROM json_each(?))",
+    ),
+    catalogAll: db.prepare("SELECT name, version, body FROM catalog WHERE kind = ?"),
+    currentRow: db.prepare("SELECT * FROM current WHERE entity = ? AND feature = ?"),
+    currentRows: db
+      .prepare(
+        `SELECT e.key, f.key, c.version, c.event_time, c.payload
+         FROM json_each(?) e CROSS JOIN json_each(?) f
+         CROSS JOIN current c ON c.entity = e.value AND c.feature = f.value`,
+      )
+      .raw(true),
+    insertHistory: db.prepare(
+      "INSERT INTO history (feature, entity, version, event_time, payload) VALUES (?, ?, ?, ?, ?)",
+    ),
+    upsertCurrent: db.prepare(
+      `INSERT INTO current (entity, feature, last_version, version, event_time, payload) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (entity, feature) DO UPDATE SET last_version = excluded.last_version,
+       version = excluded.version, event_time = excluded.event_time, payload = excluded.payload`,
+    ),
+    version: db.prepare(
+      "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND version = ?",
+    ),
+    asOf: db.prepare(
+      `SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND event_time <= ?
+       ORDER BY event_time DESC, version DESC LIMIT 1`,
+    ),
+    history: db.prepare(
+      "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? ORDER BY version",
+    ),
+  };
+}
+
+/**
+ * Brings the file's schema to {@link SCHEMA_VERSION}; runs inside the caller's IMMEDIATE
+ * transaction, so processes opening one file together migrate it once, and a failed migration
+ * leaves the file as it was.
+ * @throws ConfigurationError when the file was written by a newer version of this code.
+ */
+function migrate(db: Database.Database, path: string): void {
+  db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+    | { value: string }
+    | undefined;
+  const recorded = row ? Number(row.value) : 0;
+  if (recorded > SCHEMA_VERSION) {
+    throw new ConfigurationError(
+      `${path} has schema version ${recorded}; this version of the store understands up to ${SCHEMA_VERSION}`,
+    );
+  }
+  for (let version = recorded + 1; version <= SCHEMA_VERSION; version++) {
+    db.exec(MIGRATIONS[version - 1] as string);
+  }
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+    String(SCHEMA_VERSION),
+  );
+}
