@@ -3,22 +3,24 @@ import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { FeatureStoreError } from "./core/errors.js";
 import { logger } from "./core/logger.js";
-import { type AuthOptions, useBearerAuth } from "./graphql/auth.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
-import { corsPolicy, useVaryOrigin } from "./graphql/cors.js";
+import { corsPolicy } from "./graphql/cors.js";
 import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
-import { useDocumentLimits } from "./graphql/document-limits.js";
-import {
-  maskError,
-  useClientErrorStatus,
-  useRequestParseErrors,
-  useVariableErrorCode,
-} from "./graphql/errors.js";
+import { maskError } from "./graphql/errors.js";
 import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
-import { useSchemaExposure } from "./graphql/exposure.js";
-import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
-import { type PubSubState, useHealthEndpoint } from "./graphql/health.js";
-import { type ApiLimits, resolveLimits, useBodyLimit } from "./graphql/limits.js";
+import { renderOfflineGraphiQL } from "./graphql/graphiql.js";
+import { type ApiLimits, resolveLimits } from "./graphql/limits.js";
+import { type AuthOptions, useBearerAuth } from "./graphql/plugins/use-bearer-auth.js";
+import { useBodyLimit } from "./graphql/plugins/use-body-limit.js";
+import { useClientErrorStatus } from "./graphql/plugins/use-client-error-status.js";
+import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
+import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
+import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
+import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
+import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
+import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
+import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
+import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
 import { schema } from "./graphql/schema/index.js";
 import type { FeatureService } from "./service.js";
 
@@ -120,12 +122,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     useBodyLimit(limits.maxBodyBytes),
     useHealthEndpoint(options.service.store, options.pubsubState),
     useDocumentLimits(limits),
-    {
-      // app.dispose() (the server's shutdown) ends the subscription streams, which never end by themselves.
-      onDispose() {
-        events.close();
-      },
-    },
+    useEndSubscriptionsOnDispose(events),
   ];
   const auth = useBearerAuth(options.auth ?? {}, { graphqlPath: GRAPHQL_PATH });
   if (auth) plugins.push(auth);

@@ -1,5 +1,5 @@
-import { type ExecutionResult, GraphQLError } from "graphql";
-import { maskError as maskUnexpected, type Plugin } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { maskError as maskUnexpected } from "graphql-yoga";
 import { FeatureStoreError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
 
@@ -53,8 +53,11 @@ function withoutOriginalError(error: Error): Error {
   return withExtensions(error, extensions);
 }
 
-/** The same error with other extensions (GraphQLError's are read-only). */
-function withExtensions(error: GraphQLError, extensions: GraphQLError["extensions"]): GraphQLError {
+/**
+ * The same error with other extensions. A GraphQLError's extensions are read-only, and the
+ * validation cache hands one error object to every request that sends its document.
+ */
+export function withExtensions(error: GraphQLError, extensions: GraphQLError["extensions"]): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
@@ -63,83 +66,4 @@ function withExtensions(error: GraphQLError, extensions: GraphQLError["extension
     originalError: error.originalError,
     extensions,
   });
-}
-
-/**
- * Answers a request that could not run because of what the client sent (a syntax error, an
- * invalid or over-limit query) with HTTP 400 whatever the Accept header. The GraphQL over
- * HTTP spec lets `application/json` responses use 200 there; a 4xx tells caches, proxies and
- * dashboards the truth. Unexpected failures keep their 5xx.
- */
-export function useClientErrorStatus(): Plugin {
-  return {
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      const single = result as ExecutionResult;
-      if ("data" in single || !single.errors?.length) return;
-      if (!single.errors.every(isClientError)) return;
-      setResult({ ...single, extensions: { ...single.extensions, http: { status: 400 } } });
-    },
-  };
-}
-
-function isClientError(error: GraphQLError): boolean {
-  const http = error.extensions.http as { status?: number } | undefined;
-  return http?.status === 400;
-}
-
-/**
- * Answers a query string or body the request parser cannot read (`variables={bad` in a GET, a
- * body that is not JSON) with 400 BAD_REQUEST. Yoga's GET parser lets JSON.parse's SyntaxError
- * escape, which would otherwise be a 500 logged with its stack, for a client's mistake.
- */
-export function useRequestParseErrors(): Plugin {
-  return {
-    onRequestParse({ requestParser, setRequestParser }) {
-      if (requestParser === undefined) return;
-      setRequestParser(async (request) => {
-        try {
-          return await requestParser(request);
-        } catch (err) {
-          if (err instanceof SyntaxError) {
-            throw new GraphQLError("the request's variables or extensions are not valid JSON", {
-              extensions: { code: ApiErrorCode.BAD_REQUEST, http: { status: 400 } },
-            });
-          }
-          throw err;
-        }
-      });
-    },
-  };
-}
-
-/**
- * Gives the errors of variables that do not coerce to their declared types the code
- * BAD_USER_INPUT. graphql-js reports them without a code, in a result without `data` (the
- * operation never started), which is how they are told apart from field errors.
- */
-export function useVariableErrorCode(): Plugin {
-  return {
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
-          setResult({ ...result, errors: result.errors.map(withInputCode) });
-        },
-      };
-    },
-    onSubscribe() {
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
-          setResult({ ...result, errors: result.errors.map(withInputCode) });
-        },
-      };
-    },
-  };
-}
-
-function withInputCode(error: GraphQLError): GraphQLError {
-  if (error.extensions.code !== undefined) return error;
-  return withExtensions(error, { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT });
 }

@@ -1,6 +1,6 @@
 import { getIntrospectionQuery, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { measureDocument } from "../../src/graphql/document-limits.js";
+import { measureDocument } from "../../src/graphql/document-size.js";
 import { DEFAULT_LIMITS, resolveLimits } from "../../src/graphql/limits.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { IngestDocument, ValueDocument, VectorsDocument } from "./generated/graphql.js";

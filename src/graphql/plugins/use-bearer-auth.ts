@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
-import { ConfigurationError } from "../core/errors.js";
-import { ApiErrorCode } from "./errors.js";
+import { ConfigurationError } from "../../core/errors.js";
+import { ApiErrorCode } from "../errors.js";
 
 /** Bearer tokens guarding the API. Unset tokens leave that kind of operation open. */
 export interface AuthOptions {
