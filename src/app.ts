@@ -19,6 +19,7 @@ import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
 import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
 import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
+import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
 import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
 import { schema } from "./graphql/schema/index.js";
@@ -124,7 +125,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     useDocumentLimits(limits),
     useEndSubscriptionsOnDispose(events),
   ];
-  const auth = useBearerAuth(options.auth ?? {}, { graphqlPath: GRAPHQL_PATH });
+  const auth = useBearerAuth(options.auth ?? {});
   if (auth) plugins.push(auth);
   const exposure = useSchemaExposure({
     introspection: options.introspection ?? graphiql,
@@ -132,6 +133,8 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   });
   if (exposure) plugins.push(exposure);
   if (graphiql) plugins.push(useGraphiQLAssets());
+  // After every plugin that serves a path of its own.
+  plugins.push(useUnhandledRoute(GRAPHQL_PATH));
   const vary = useVaryOrigin(options.corsOrigins ?? []);
   if (vary) plugins.push(vary);
 

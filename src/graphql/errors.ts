@@ -17,7 +17,28 @@ export const ApiErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /** A subscription that fell too far behind the changes it was sent; its stream ends. */
   SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
+  /**
+   * A path the server does not serve (HTTP 404). GraphQL is served at `/graphql` exactly: other
+   * spellings (`/graphql/`, `//graphql`, ...) are refused rather than served, so that nothing
+   * about a request depends on how a router might have matched its path.
+   */
+  NOT_FOUND: "NOT_FOUND",
 } as const;
+
+/**
+ * A refusal answered before GraphQL runs, in the body shape of every other error: a JSON
+ * `errors` list whose entry carries `extensions.code`, so a client tells refusals apart by code
+ * whatever stage of the server sent them.
+ */
+export function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return fetchAPI.Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
+}
 
 /** The message clients get for a backend failure; the backend's own words stay in the log. */
 const BACKEND_UNAVAILABLE_MESSAGE = "the feature store backend is unavailable; retry later";

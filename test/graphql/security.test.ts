@@ -1,5 +1,8 @@
+import { createYoga } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { useBearerAuth } from "../../src/graphql/plugins/use-bearer-auth.js";
+import { schema } from "../../src/graphql/schema/index.js";
 import { ConfigurationError, FeatureService, InMemoryFeatureStore } from "../../src/index.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestDocument, ValueDocument } from "./generated/graphql.js";
@@ -102,6 +105,29 @@ describe("bearer tokens", () => {
     const known = await query(t.app, "{ vectr }", undefined, { authorization: `Bearer ${READ}` });
     expect(known.status).toBe(400);
     expect((await t.app.fetch("http://localhost/health")).status).toBe(200);
+  });
+
+  it("with a read token, judge every GraphQL request, whatever path the router matched it on", async () => {
+    // Yoga alone runs GraphQL at /graphql/, //graphql and /a/graphql (the app refuses those
+    // paths with 404 before; see test/e2e/path-spelling.test.ts): the token check must not
+    // lean on that.
+    const auth = useBearerAuth({ readToken: READ });
+    if (!auth) throw new Error("a read token must give a plugin");
+    const yoga = createYoga({ schema, plugins: [auth], logging: false });
+    for (const path of ["/graphql", "/graphql/", "//graphql", "/a/graphql"]) {
+      const response = await yoga.fetch(`http://localhost${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ features { name } }" }),
+      });
+      expect(response.status, path).toBe(401);
+      const withToken = await yoga.fetch(`http://localhost${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${READ}` },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(await withToken.json(), path).toEqual({ data: { __typename: "Query" } });
+    }
   });
 
   it("are trimmed, and refused when empty or holding whitespace rather than leaving the API open", () => {
