@@ -1,4 +1,3 @@
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { FeatureStoreError } from "./core/errors.js";
@@ -13,13 +12,16 @@ import { type ApiLimits, resolveLimits } from "./graphql/limits.js";
 import { type AuthOptions, useBearerAuth } from "./graphql/plugins/use-bearer-auth.js";
 import { useBodyLimit } from "./graphql/plugins/use-body-limit.js";
 import { useClientErrorStatus } from "./graphql/plugins/use-client-error-status.js";
+import { useCsrfPrevention } from "./graphql/plugins/use-csrf-prevention.js";
 import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
 import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
 import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
+import { useNotAcceptable } from "./graphql/plugins/use-not-acceptable.js";
 import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
 import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
 import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
+import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media-type.js";
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
 import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
 import { schema } from "./graphql/schema/index.js";
@@ -115,28 +117,32 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   });
   const deps = { service: options.service, limits, events };
   const graphiql = options.graphiql !== false;
-  const plugins: Plugin[] = [
-    useCSRFPrevention(),
-    useClientErrorStatus(),
-    useRequestParseErrors(),
-    useVariableErrorCode(),
-    useBodyLimit(limits.maxBodyBytes),
+  // Order matters where plugins answer requests or wrap the request parser; see each comment.
+  const plugins = [
+    // Paths other than GraphQL: answered before anything below looks at the request.
     useHealthEndpoint(options.service.store, options.pubsubState),
+    graphiql && useGraphiQLAssets(),
+    // After every plugin that serves a path of its own.
+    useUnhandledRoute(GRAPHQL_PATH),
+    // Refusals judged on the request's headers alone, the token first: an anonymous client
+    // learns nothing else about its request.
+    useBearerAuth(options.auth ?? {}),
+    useCsrfPrevention(),
+    useUnsupportedMediaType(),
+    // Wrappers of the request parser: the later one runs first (the body is read bounded, then parsed).
+    useRequestParseErrors(),
+    useBodyLimit(limits.maxBodyBytes),
     useDocumentLimits(limits),
+    useSchemaExposure({
+      introspection: options.introspection ?? graphiql,
+      fieldSuggestions: options.fieldSuggestions ?? true,
+    }),
+    useVariableErrorCode(),
+    useClientErrorStatus(),
+    useNotAcceptable(),
+    useVaryOrigin(options.corsOrigins ?? []),
     useEndSubscriptionsOnDispose(events),
-  ];
-  const auth = useBearerAuth(options.auth ?? {});
-  if (auth) plugins.push(auth);
-  const exposure = useSchemaExposure({
-    introspection: options.introspection ?? graphiql,
-    fieldSuggestions: options.fieldSuggestions ?? true,
-  });
-  if (exposure) plugins.push(exposure);
-  if (graphiql) plugins.push(useGraphiQLAssets());
-  // After every plugin that serves a path of its own.
-  plugins.push(useUnhandledRoute(GRAPHQL_PATH));
-  const vary = useVaryOrigin(options.corsOrigins ?? []);
-  if (vary) plugins.push(vary);
+  ].filter((plugin): plugin is Plugin => typeof plugin === "object" && plugin !== null);
 
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,

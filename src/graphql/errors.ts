@@ -23,6 +23,19 @@ export const ApiErrorCode = {
    * about a request depends on how a router might have matched its path.
    */
   NOT_FOUND: "NOT_FOUND",
+  /**
+   * A POST a browser could send from any site without asking first (a form or `text/plain`
+   * body, or none) that lacks the `x-graphql-yoga-csrf` header (HTTP 403): send a JSON body,
+   * or add the header.
+   */
+  CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
+  /** A POST body in a media type no request parser reads (HTTP 415): send `application/json`. */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /**
+   * An Accept header that admits none of the media types the result can be sent in (HTTP 406),
+   * e.g. a subscription asked for as `application/json` only.
+   */
+  NOT_ACCEPTABLE: "NOT_ACCEPTABLE",
 } as const;
 
 /**

@@ -167,11 +167,12 @@ describe("bad HTTP input", () => {
     ],
   ];
 
-  it.each(malformed)("answers %s with a 4xx", async (_name, body, headers) => {
+  it.each(malformed)("answers %s with a 4xx and coded errors", async (_name, body, headers) => {
     const reply = await app400(body, headers);
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
     expect(reply.errors?.length).toBeGreaterThan(0);
+    for (const code of codes(reply)) expect(code).toMatch(/^[A-Z_]+$/);
   });
 
   it("keeps serving after all of them", async () => {

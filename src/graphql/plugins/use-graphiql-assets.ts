@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "graphql-yoga";
+import { ApiErrorCode, errorResponse } from "../errors.js";
 import { type AssetName, assetFile, GRAPHIQL_ASSETS_PATH, isAssetName } from "../graphiql.js";
 
 /** A year: the most that caches honour, and safe because the URLs carry the version. */
@@ -32,7 +33,7 @@ function assetBytes(name: AssetName): Promise<Uint8Array<ArrayBuffer>> {
  * Serves the files the page of `renderOfflineGraphiQL` loads, under
  * {@link GRAPHIQL_ASSETS_PATH}, to `GET` and `HEAD`. Only the allow-listed names are served,
  * matched exactly against the request's path, so no request can name another file; any other
- * path under `/graphiql/` is a 404. Add it only where GraphiQL is enabled.
+ * path under `/graphiql/` is a coded 404. Add it only where GraphiQL is enabled.
  */
 export function useGraphiQLAssets(): Plugin {
   const prefix = `${GRAPHIQL_ASSETS_PATH}/`;
@@ -42,7 +43,7 @@ export function useGraphiQLAssets(): Plugin {
       if (request.method !== "GET" && request.method !== "HEAD") return;
       const name = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "";
       if (!isAssetName(name)) {
-        endResponse(new fetchAPI.Response(null, { status: 404 }));
+        endResponse(errorResponse(fetchAPI, 404, ApiErrorCode.NOT_FOUND, "no such GraphiQL file"));
         return;
       }
       const bytes = await assetBytes(name);
