@@ -91,11 +91,12 @@ function yogaLogger(): YogaLogger {
  * Builds the GraphQL API over a service, without listening: tests call `app.fetch(request)`,
  * the server hands the app to `http.createServer`.
  *
- * - `POST /graphql` runs operations (GraphQL over HTTP); `GET /graphql` from a browser shows GraphiQL.
+ * - `POST /graphql` runs operations (GraphQL over HTTP), `GET /graphql?query=...` queries and
+ *   subscriptions; `GET /graphql` from a browser shows GraphiQL. Any other path is a coded 404.
  * - `GET /health` reports the store's health (200, or 503 when the backend is down).
  * - Domain errors carry their code in `extensions.code`; anything else is masked and logged.
- * - CSRF prevention is always on: a request must be preflighted by the browser (a JSON body)
- *   or carry the `x-graphql-yoga-csrf` header.
+ * - CSRF prevention is always on: a POST must be preflighted by the browser (a JSON body) or
+ *   carry the `x-graphql-yoga-csrf` header; a GET cannot run a mutation and needs neither.
  * - Each document is held to the limits (tokens, depth, aliases, cost, entity ids and reads),
  *   and each subscription to its own bounded queue (see `ApiLimits`).
  *

@@ -38,12 +38,8 @@ function withQuery(path: string, query: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}query=${encodeURIComponent(query)}`;
 }
 
-/**
- * Each way an operation reaches the server: POST and GET, queries, introspection and SSE
- * subscriptions. (Each carries the CSRF header, so that only the token decides here.)
- */
-function operations(path: string, token: Record<string, string>): [string, RawRequest][] {
-  const headers = { "x-graphql-yoga-csrf": "1", ...token };
+/** Each way an operation reaches the server: POST and GET, queries, introspection and SSE subscriptions. */
+function operations(path: string, headers: Record<string, string>): [string, RawRequest][] {
   const json = { "content-type": "application/json", ...headers };
   const sse = { accept: "text/event-stream", ...headers };
   return [

@@ -94,9 +94,7 @@ describe("bearer tokens", () => {
     expect(wrong.status).toBe(401);
     expect(wrong.errors?.[0]?.message).toBe("the bearer token is not valid for this operation");
     // GET, and a mutation, are refused the same way.
-    const get = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent("{ vectr }")}`, {
-      headers: { "x-graphql-yoga-csrf": "1" },
-    });
+    const get = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent("{ vectr }")}`);
     expect(get.status).toBe(401);
     const write = await run(t.app, DeleteValueDocument, { featureName: "age", entityId: "user-1" });
     expect(write.status).toBe(401);
@@ -163,9 +161,11 @@ describe("bearer tokens", () => {
 });
 
 describe("CSRF prevention", () => {
-  it("refuses a simple (non-preflighted) request without the CSRF header", async () => {
-    const { app } = await testApp();
-    const body = JSON.stringify({ query: '{ feature(name: "age") { name } }' });
+  it("refuses a simple (non-preflighted) POST without the CSRF header, and runs nothing", async () => {
+    const { app, service } = await testApp();
+    const body = JSON.stringify({
+      query: 'mutation { deleteValue(featureName: "age", entityId: "user-1") }',
+    });
     for (const contentType of [
       "text/plain",
       "application/x-www-form-urlencoded",
@@ -173,21 +173,28 @@ describe("CSRF prevention", () => {
     ]) {
       const reply = await post(app, body, { "content-type": contentType });
       expect(reply.status, contentType).toBe(403);
+      expect(codes(reply)).toEqual(["CSRF_HEADER_REQUIRED"]);
     }
-    const get = await app.fetch(
-      `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
-    );
-    expect(get.status).toBe(403);
+    const untyped = await app.fetch("http://localhost/graphql", {
+      method: "POST",
+      body: new TextEncoder().encode(body),
+    });
+    expect(untyped.status).toBe(403);
+    expect((await service.store.getValue("age", "user-1"))?.value).toBe(31);
   });
 
-  it("lets JSON requests and requests with the CSRF header through", async () => {
+  it("lets JSON requests, requests with the CSRF header and GET queries through", async () => {
     const { app } = await testApp();
     expect((await query(app, "{ groups { name } }")).status).toBe(200);
+    const withHeader = await post(app, JSON.stringify({ query: "{ groups { name } }" }), {
+      "content-type": "text/plain",
+      "x-graphql-yoga-csrf": "1",
+    });
+    // Past the CSRF check, text/plain is a media type no parser reads.
+    expect(codes(withHeader)).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+    // A GET cannot run a mutation, so it needs no header: clients such as urql send queries so.
     const get = await app.fetch(
       `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
-      {
-        headers: { "x-graphql-yoga-csrf": "1" },
-      },
     );
     expect(get.status).toBe(200);
   });
