@@ -20,6 +20,7 @@ import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-healt
 import { useNotAcceptable } from "./graphql/plugins/use-not-acceptable.js";
 import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
 import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
+import { useStrictUtf8 } from "./graphql/plugins/use-strict-utf8.js";
 import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
 import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media-type.js";
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
@@ -130,8 +131,10 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     useBearerAuth(options.auth ?? {}),
     useCsrfPrevention(),
     useUnsupportedMediaType(),
-    // Wrappers of the request parser: the later one runs first (the body is read bounded, then parsed).
+    // Wrappers of the request parser: the later one runs first. The body is read bounded, then
+    // decoded as UTF-8, then parsed.
     useRequestParseErrors(),
+    useStrictUtf8(),
     useBodyLimit(limits.maxBodyBytes),
     useDocumentLimits(limits),
     useSchemaExposure({
