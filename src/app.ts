@@ -5,6 +5,7 @@ import { logger } from "./core/logger.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { corsPolicy } from "./graphql/cors.js";
 import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
+import { DocumentCache, NO_ERROR_CACHE } from "./graphql/document-cache.js";
 import { maskError } from "./graphql/errors.js";
 import { createFeaturePubSub, FeatureEvents, type FeaturePubSub } from "./graphql/events.js";
 import { renderOfflineGraphiQL } from "./graphql/graphiql.js";
@@ -13,6 +14,7 @@ import { type AuthOptions, useBearerAuth } from "./graphql/plugins/use-bearer-au
 import { useBodyLimit } from "./graphql/plugins/use-body-limit.js";
 import { useClientErrorStatus } from "./graphql/plugins/use-client-error-status.js";
 import { useCsrfPrevention } from "./graphql/plugins/use-csrf-prevention.js";
+import { useDocumentCache } from "./graphql/plugins/use-document-cache.js";
 import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
 import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
 import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
@@ -50,6 +52,12 @@ export interface AppOptions {
   introspection?: boolean;
   /** Suggest similar names in error messages. Default true; turn off in production. */
   fieldSuggestions?: boolean;
+  /**
+   * The cache of parsed documents, keyed by their text. Left out, each app has its own with the
+   * default bounds (see `DEFAULT_DOCUMENT_CACHE_LIMITS`); pass one to bound it otherwise or to
+   * look into it.
+   */
+  documentCache?: DocumentCache;
   /**
    * The channel mutations announce their writes on and subscriptions listen to. The default is
    * an in-process one; pass one built on a distributed event target to share changes between
@@ -119,6 +127,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   });
   const deps = { service: options.service, limits, events };
   const graphiql = options.graphiql !== false;
+  const documentCache = options.documentCache ?? new DocumentCache();
   // Order matters where plugins answer requests or wrap the request parser; see each comment.
   const plugins = [
     // Paths other than GraphQL: answered before anything below looks at the request.
@@ -137,6 +146,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     useStrictUtf8(),
     useBodyLimit(limits.maxBodyBytes),
     useDocumentLimits(limits),
+    useDocumentCache(documentCache),
     useSchemaExposure({
       introspection: options.introspection ?? graphiql,
       fieldSuggestions: options.fieldSuggestions ?? true,
@@ -163,6 +173,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     cors: corsPolicy(options.corsOrigins ?? []),
     // useBodyLimit enforces limits.maxBodyBytes at a fraction of the cost of yoga's own check.
     maxRequestBodySize: false,
+    parserAndValidationCache: { documentCache, errorCache: NO_ERROR_CACHE },
     multipart: false,
     plugins,
   });

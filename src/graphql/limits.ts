@@ -5,13 +5,21 @@ import { ApiErrorCode } from "./errors.js";
 /**
  * How much one request may ask of the server. Every limit has a safe default
  * ({@link DEFAULT_LIMITS}). A request over a limit gets `extensions.code` `LIMIT_EXCEEDED` with
- * `extensions.limit` naming it; body size, tokens, depth, aliases and cost are judged before
- * anything runs (HTTP 413 or 400), the entity ids and feature reads as fields resolve (the
+ * `extensions.limit` naming it; body and document size, tokens, depth, aliases and cost are judged
+ * before anything runs (HTTP 413 or 400), the entity ids and feature reads as fields resolve (the
  * fields past the limit fail, the others are answered).
  */
 export interface ApiLimits {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Longest GraphQL document accepted, in bytes of UTF-8, judged before it is parsed or looked
+   * up in the document cache. The body limit is sized for batches of values (variables); a
+   * document is code, a few KiB at most (the standard introspection query is 2 KiB), and
+   * parsing one, or keeping it cached, costs in proportion to its length: a megabyte that is
+   * nearly all comment passes the token limit, so this limit is what keeps it out.
+   */
+  maxDocumentBytes: number;
   /**
    * Most lexical tokens in one document: the parser stops there, so a document built to make
    * parsing or validation slow (or to nest deeper than the parser's stack) costs little.
@@ -55,6 +63,8 @@ export interface ApiLimits {
 /** The limits used where none are configured: generous for dashboards, small enough to be safe. */
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1_048_576,
+  // 32 times the introspection query, and a sixteenth of the body limit.
+  maxDocumentBytes: 65_536,
   maxTokens: 5000,
   maxDepth: 15,
   maxAliases: 100,

@@ -40,14 +40,25 @@ function parseWithLimit(source: string | Source, maxTokens: number, options?: Pa
 }
 
 /**
- * Judges each document before graphql-js validates it: the parser stops at `maxTokens`, and a
- * document deeper than `maxDepth` or with more than `maxAliases` aliased fields (fragments
- * expanded, introspection included) is refused with LIMIT_EXCEEDED and HTTP 400 without
- * running the standard rules, some of which recurse as deep as the document nests. Yoga caches
- * the verdict per document, so a repeated query costs nothing more.
+ * Judges each document, refusing it with LIMIT_EXCEEDED and HTTP 400: one longer than
+ * `maxDocumentBytes` before it is parsed or looked up in the document cache (whose keys are
+ * whole texts); the parser stops at `maxTokens`; and a document deeper than `maxDepth` or with
+ * more than `maxAliases` aliased fields (fragments expanded, introspection included) is refused
+ * before graphql-js validates it, without running the standard rules, some of which recurse as
+ * deep as the document nests. The verdict on a document that passes is cached with it, so a
+ * repeated query costs nothing more.
  */
-export function useDocumentLimits(limits: Pick<ApiLimits, "maxTokens" | "maxDepth" | "maxAliases">): Plugin {
+export function useDocumentLimits(
+  limits: Pick<ApiLimits, "maxDocumentBytes" | "maxTokens" | "maxDepth" | "maxAliases">,
+): Plugin {
   return {
+    onParams({ params }) {
+      if (typeof params.query !== "string") return;
+      const bytes = Buffer.byteLength(params.query, "utf8");
+      if (bytes > limits.maxDocumentBytes) {
+        throw limitExceeded("documentBytes", limits.maxDocumentBytes, bytes);
+      }
+    },
     onParse({ setParseFn }) {
       setParseFn((source, options) => parseWithLimit(source, limits.maxTokens, options));
     },
