@@ -3,16 +3,33 @@ import { maskError as maskUnexpected } from "graphql-yoga";
 import { FeatureStoreError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
 
-/** Codes a client can see in `extensions.code`, beyond the library's own FeatureStoreError codes. */
+/**
+ * Codes a client can see in `extensions.code`, beyond the library's own FeatureStoreError codes:
+ * the ones the API sets, and the ones graphql-yoga sets that pass through our error mask. The
+ * README lists each (a test checks that it does).
+ */
 export const ApiErrorCode = {
   /** A request over one of the configured limits (`extensions.limit` names which). */
   LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
   /** A missing or wrong bearer token (HTTP 401). */
   UNAUTHENTICATED: "UNAUTHENTICATED",
-  /** A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400). */
+  /**
+   * A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400); a
+   * method other than GET and POST, or a mutation over GET (HTTP 405, set by yoga).
+   */
   BAD_REQUEST: "BAD_REQUEST",
   /** A document that does not parse, or is nested too deeply to parse (HTTP 400). */
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  /**
+   * A document that parses but is not valid against the schema: an unknown field, a missing
+   * argument, a wrong literal (HTTP 400). Set by yoga.
+   */
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  /**
+   * A document that does not say which operation to run: an `operationName` it does not
+   * define, or several operations and no name (HTTP 400). Set by yoga.
+   */
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
   /** Variables that do not fit the types the operation declares for them (HTTP 400). */
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /** A subscription that fell too far behind the changes it was sent; its stream ends. */
@@ -36,6 +53,11 @@ export const ApiErrorCode = {
    * e.g. a subscription asked for as `application/json` only.
    */
   NOT_ACCEPTABLE: "NOT_ACCEPTABLE",
+  /**
+   * A failure the server did not expect (a bug): masked as "Unexpected error." and logged in
+   * full (HTTP 500, or a field error beside the other fields' answers). Set by yoga's mask.
+   */
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 
 /**

@@ -229,8 +229,8 @@ describe("bad HTTP input", () => {
 
   it("answers documents nested deeper than the parser can follow with a 400, logging no error", async () => {
     const logged = vi.spyOn(logger, "error");
-    // With the default token and size limits the parser stops early; with huge ones, its recursion would
-    // overflow the stack, which must still be a client error.
+    // With the default token and size limits the parser stops early; with huge ones, its
+    // recursion would overflow the stack, which must still be a client error.
     const roomy = await testApp({ limits: { maxTokens: 1_000_000, maxDocumentBytes: 1_000_000 } });
     const nestedList = (depth: number) =>
       `mutation { ingest(entityId: "deep", features: { age: ${"[".repeat(depth)}${"]".repeat(depth)} }) { entityId } }`;

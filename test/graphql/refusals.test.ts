@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { FeatureStoreApp } from "../../src/app.js";
+import { ApiErrorCode } from "../../src/graphql/errors.js";
 import { GRAPHIQL_ASSETS_PATH } from "../../src/graphql/graphiql.js";
 import { EventStream } from "../event-stream.js";
 import { testApp } from "./client.js";
@@ -199,5 +201,14 @@ describe("a subscription refused with 406", () => {
     } finally {
       await stream.close();
     }
+  });
+});
+
+describe("the README's list of error codes", () => {
+  it("names every code the API sends", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const list = readme.slice(readme.indexOf("### Error codes"), readme.indexOf("### Configuration"));
+    expect(list.length).toBeGreaterThan(100);
+    for (const code of Object.values(ApiErrorCode)) expect(list, code).toContain(`| \`${code}\``);
   });
 });
