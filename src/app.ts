@@ -74,6 +74,13 @@ export type FeatureStoreApp = YogaServerInstance<Record<string, unknown>, GraphQ
 /** The endpoint GraphQL is served at. */
 export const GRAPHQL_PATH = "/graphql";
 
+/** The GraphiQL page: its title, and the example operations it opens with. */
+const GRAPHIQL_OPTIONS = Object.freeze({
+  title: "Feature store",
+  defaultQuery: DEMO_OPERATIONS,
+  defaultEditorToolsVisibility: false,
+});
+
 /** Yoga's liveness probe: 200 while the process serves HTTP, whatever the store's state. */
 const LIVENESS_PATH = "/livez";
 
@@ -164,9 +171,10 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: LIVENESS_PATH,
     landingPage: false,
-    graphiql: !graphiql
-      ? false
-      : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
+    // Yoga would show GraphiQL at /graphql/ and //graphql too; those paths are a 404 like any other.
+    graphiql: graphiql
+      ? (request) => new URL(request.url).pathname === GRAPHQL_PATH && GRAPHIQL_OPTIONS
+      : false,
     renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError, isDev: false },
     logging: yogaLogger(),

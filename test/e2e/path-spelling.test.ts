@@ -135,4 +135,23 @@ describe("the read token, whatever the spelling of the endpoint's path", () => {
       }
     }
   });
+
+  it("shows GraphiQL (which holds no data) at the endpoint only, without a token", async () => {
+    for (const path of [...CANONICAL, ...OTHER]) {
+      const response = await rawRequest(server.port, {
+        method: "GET",
+        path,
+        headers: { accept: "text/html" },
+      });
+      if (CANONICAL.includes(path)) {
+        expect(response.status, path).toBe(200);
+        expect(response.body, path).toContain("<title>Feature store</title>");
+      } else {
+        expect({ status: response.status, code: errorCode(response) }, path).toEqual({
+          status: 404,
+          code: "NOT_FOUND",
+        });
+      }
+    }
+  });
 });
