@@ -1,4 +1,5 @@
 import type { DocumentNode, Token } from "graphql";
+import { LRUCache } from "lru-cache";
 
 /** How much {@link DocumentCache} keeps; see {@link DEFAULT_DOCUMENT_CACHE_LIMITS}. */
 export interface DocumentCacheLimits {
@@ -40,27 +41,25 @@ function tokenCount(document: DocumentNode): number {
   return count;
 }
 
-interface Entry {
-  document: DocumentNode;
-  bytes: number;
-}
-
 /**
  * The parsed-document cache yoga consults before parsing (its `parserAndValidationCache`
  * option), bounded by memory rather than by a count: yoga's own keeps the last 1024 documents,
  * whatever their size, keyed by their whole text, so distinct large documents pinned gigabytes.
  * Here a document past {@link DocumentCacheLimits.maxLength} or
  * {@link DocumentCacheLimits.maxTokens} is never kept, and the least recently used ones are
- * dropped to stay within {@link DocumentCacheLimits.maxBytes}. (Parse failures are not kept at
- * all, and documents that fail validation are dropped: see `useDocumentCache`.)
+ * dropped (by lru-cache) to stay within {@link DocumentCacheLimits.maxBytes}. (Parse failures
+ * are not kept at all, and documents that fail validation are dropped: see `useDocumentCache`.)
  */
 export class DocumentCache {
   readonly limits: DocumentCacheLimits;
-  private readonly entries = new Map<string, Entry>();
-  private total = 0;
+  private readonly entries: LRUCache<string, DocumentNode>;
 
   constructor(limits: Partial<DocumentCacheLimits> = {}) {
     this.limits = { ...DEFAULT_DOCUMENT_CACHE_LIMITS, ...limits };
+    this.entries = new LRUCache<string, DocumentNode>({
+      maxSize: this.limits.maxBytes,
+      sizeCalculation: (document, text) => 2 * text.length + BYTES_PER_TOKEN * tokenCount(document),
+    });
   }
 
   /** The documents held. */
@@ -70,7 +69,7 @@ export class DocumentCache {
 
   /** The estimated memory the documents held take (see `maxBytes`); never over `maxBytes`. */
   get bytes(): number {
-    return this.total;
+    return this.entries.calculatedSize;
   }
 
   /** Whether the document of this text is held (without counting as a use). */
@@ -80,35 +79,18 @@ export class DocumentCache {
 
   /** The parsed document of this text, if held; it becomes the most recently used. */
   get(text: string): DocumentNode | undefined {
-    const entry = this.entries.get(text);
-    if (!entry) return undefined;
-    this.entries.delete(text);
-    this.entries.set(text, entry);
-    return entry.document;
+    return this.entries.get(text);
   }
 
   /** Keeps a parsed document, unless it is too long or too large to be worth its room. */
   set(text: string, document: DocumentNode): void {
-    if (text.length > this.limits.maxLength) return;
-    const tokens = tokenCount(document);
-    const bytes = 2 * text.length + BYTES_PER_TOKEN * tokens;
-    if (tokens > this.limits.maxTokens || bytes > this.limits.maxBytes) return;
-    this.delete(text);
-    this.entries.set(text, { document, bytes });
-    this.total += bytes;
-    for (const [oldest, entry] of this.entries) {
-      if (this.total <= this.limits.maxBytes) break;
-      this.entries.delete(oldest);
-      this.total -= entry.bytes;
-    }
+    if (text.length > this.limits.maxLength || tokenCount(document) > this.limits.maxTokens) return;
+    this.entries.set(text, document);
   }
 
   /** Forgets the document of this text. */
   delete(text: string): void {
-    const entry = this.entries.get(text);
-    if (!entry) return;
     this.entries.delete(text);
-    this.total -= entry.bytes;
   }
 }
 
