@@ -24,7 +24,13 @@ export type { TransformFn } from "./core/transform.js";
 export { FeatureTransform } from "./core/transform.js";
 export type { BatchReport, FeatureServiceOptions } from "./service.js";
 export { FeatureService } from "./service.js";
-export type { BackendCapabilities, CatalogKind, CatalogRecord, StoreBackend } from "./store/backend.js";
+export type {
+  BackendCapabilities,
+  CatalogKind,
+  CatalogRecord,
+  CurrentScan,
+  StoreBackend,
+} from "./store/backend.js";
 export { backendFailed } from "./store/backend.js";
 export type { BackendDescriptor } from "./store/backend-descriptor.js";
 export { registerBackend, storeSchemes } from "./store/backend-registry.js";

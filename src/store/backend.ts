@@ -28,6 +28,17 @@ export interface BackendCapabilities {
   readonly inProcess: boolean;
 }
 
+/** What {@link StoreBackend.scanCurrent} found. */
+export interface CurrentScan {
+  /** Current entries holding a value (deletion markers left out), at most one per entity. */
+  readonly entries: StoredEntry[];
+  /**
+   * True when `entries` holds the current value of every entity that has one; false when the
+   * bound stopped the scan first, and `entries` is a sample of them.
+   */
+  readonly complete: boolean;
+}
+
 /** What a catalog record describes. */
 export type CatalogKind = "feature" | "group" | "transform";
 
@@ -115,6 +126,15 @@ export interface StoreBackend {
   readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined>;
   /** Every kept entry of the key in version order, deletion markers included. */
   readHistory(key: EntryKey): Promise<StoredEntry[]>;
+  /**
+   * The current entries of one feature across entities, for computing statistics of its values
+   * (fitting a transform's parameters): those holding a value, expired or not, deletion markers
+   * left out. Bounded: at most `limit` entries, and a backend that cannot select a feature's
+   * entities by an index may stop after looking at `limit` entities; either way `complete` is
+   * false when some entity's value may be missing. Which entities a bounded answer covers is
+   * the backend's choice (the SQL backends: the first ones in entity id order).
+   */
+  scanCurrent(featureName: string, limit: number): Promise<CurrentScan>;
 }
 
 /**

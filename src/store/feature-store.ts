@@ -375,6 +375,30 @@ export class FeatureStore {
   }
 
   /**
+   * The live current values of one feature across entities (deleted and expired ones left
+   * out), for statistics over them such as fitting a transform's parameters. Bounded by
+   * `limit` entities (see `StoreBackend.scanCurrent`): `complete` is false when the bound cut
+   * the scan short, and `values` is then a sample.
+   * @throws FeatureNotFoundError for an unregistered feature; ValidationError for a bad limit.
+   */
+  async currentValues(
+    featureName: string,
+    limit: number,
+  ): Promise<{ values: FeatureData[]; complete: boolean }> {
+    const def = await this.requireDefinition(featureName);
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new ValidationError("limit must be a positive integer", { featureName });
+    }
+    const scan = await this.call(() => this.#driver.scanCurrent(featureName, limit));
+    const now = Date.now();
+    const values: FeatureData[] = [];
+    for (const entry of scan.entries) {
+      if (entry.payload !== null && !isExpired(def, entry, now)) values.push(decodeValue(entry.payload));
+    }
+    return { values, complete: scan.complete };
+  }
+
+  /**
    * Several features of one entity. A missing, deleted or expired value is replaced by the
    * definition's default (a fresh copy); an unregistered name gives `null`. Never throws for those.
    */

@@ -857,6 +857,52 @@ export function describeConformance(harness: BackendHarness): void {
       });
     });
 
+    describe("scans of a feature's current values", () => {
+      it("finds each entity's current value once, without deletion markers (backend primitive)", async () => {
+        await store.registerFeature(num("f"));
+        await store.registerFeature(num("other"));
+        for (let i = 0; i < 30; i++) await store.setValue("f", `e${i}`, i);
+        await store.setValue("f", "e3", 103);
+        await store.deleteValue("f", "e4");
+        await store.setValue("other", "only-other", 1);
+        const all = await backend.scanCurrent("f", 1000);
+        expect(all.complete).toBe(true);
+        const payloads = all.entries
+          .map((e) => Number(JSON.parse(e.payload as string)))
+          .sort((a, b) => a - b);
+        const expected = Array.from({ length: 30 }, (_, i) => (i === 3 ? 103 : i)).filter((v) => v !== 4);
+        expect(payloads).toEqual(expected.sort((a, b) => a - b));
+        expect(all.entries.find((e) => e.payload === "103")?.version).toBe(2);
+        expect(await backend.scanCurrent("missing", 1000)).toEqual({ entries: [], complete: true });
+        // A backend may stop after looking at `limit` entities that lack the feature.
+        expect((await backend.scanCurrent("missing", 10)).entries).toEqual([]);
+      });
+
+      it("stops at the bound and says so, never returning more than it", async () => {
+        await store.registerFeature(num("f"));
+        for (let i = 0; i < 25; i++) await store.setValue("f", `e${i}`, i);
+        const bounded = await backend.scanCurrent("f", 10);
+        expect(bounded.complete).toBe(false);
+        expect(bounded.entries.length).toBeLessThanOrEqual(10);
+        expect(new Set(bounded.entries.map((e) => e.payload)).size).toBe(bounded.entries.length);
+        expect((await backend.scanCurrent("f", 25)).entries).toHaveLength(25);
+      });
+
+      it("serves live values only, decoded, through the store", async () => {
+        await store.registerFeature(num("f"));
+        await store.registerFeature(num("short", { ttlSeconds: 60 }));
+        await store.setValue("f", "a", 1.5);
+        await store.setValue("f", "b", 2.5);
+        await store.setValue("short", "a", 1, { eventTime: new Date(Date.now() - 120_000) });
+        await store.setValue("short", "b", 2);
+        const f = await store.currentValues("f", 100);
+        expect({ ...f, values: [...f.values].sort() }).toEqual({ values: [1.5, 2.5], complete: true });
+        expect(await store.currentValues("short", 100)).toEqual({ values: [2], complete: true });
+        expect(await errorCode(store.currentValues("nope", 10))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(store.currentValues("f", 0))).toBe("VALIDATION_FAILED");
+      });
+    });
+
     describe("against the reference backend", () => {
       const day = (d: number) => Date.UTC(2026, 0, 1 + d);
       const entry = (e: StoredEntry | undefined) => e && [e.version, e.eventTimeMs, e.payload];

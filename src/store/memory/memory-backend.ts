@@ -5,6 +5,7 @@ import {
   backendFailed,
   type CatalogKind,
   type CatalogRecord,
+  type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
 import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
@@ -119,6 +120,17 @@ export class MemoryBackend implements StoreBackend {
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
     return [...(this.keyHistory(key)?.entries ?? [])];
+  }
+
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    const entries: StoredEntry[] = [];
+    for (const features of this.data.values()) {
+      const current = features.get(featureName)?.current;
+      if (current === undefined || current.payload === null) continue;
+      if (entries.length === limit) return { entries, complete: false };
+      entries.push(current);
+    }
+    return { entries, complete: true };
   }
 
   private keyHistory(key: EntryKey): KeyHistory | undefined {

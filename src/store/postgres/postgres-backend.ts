@@ -11,6 +11,7 @@ import {
   backendFailed,
   type CatalogKind,
   type CatalogRecord,
+  type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
@@ -285,6 +286,13 @@ export class PostgresBackend implements StoreBackend {
     return (await this.query<EntryRow>(this.sql.history, [key.featureName, key.entityId])).map(toEntry);
   }
 
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    // One row past the bound tells whether the bound cut the answer short.
+    const rows = await this.query<EntryRow>(this.sql.scanCurrent, [featureName, limit + 1]);
+    const complete = rows.length <= limit;
+    return { entries: (complete ? rows : rows.slice(0, limit)).map(toEntry), complete };
+  }
+
   /**
    * Says what went wrong in PostgreSQL terms: a connection that cannot be made or was lost is
    * BACKEND_UNAVAILABLE with the reason; a string PostgreSQL cannot store (a NUL character in an
@@ -499,5 +507,7 @@ function statements(s: string) {
       "history",
       `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 ORDER BY version`,
     ),
+    scanCurrent: `SELECT version, event_time, payload FROM ${s}.current WHERE feature = $1 AND payload IS NOT NULL
+       ORDER BY entity LIMIT $2`,
   };
 }

@@ -1,10 +1,22 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { BackendUnavailableError, ConfigurationError, type FeatureStoreError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import type { BackendCapabilities, CatalogKind, CatalogRecord, StoreBackend } from "../backend.js";
+import type {
+  BackendCapabilities,
+  CatalogKind,
+  CatalogRecord,
+  CurrentScan,
+  StoreBackend,
+} from "../backend.js";
 import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
 import { checkNamespace } from "../namespace.js";
-import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
+import {
+  currentKeyPattern,
+  entityKeys,
+  type NamespaceKeys,
+  namespaceKeys,
+  versionField,
+} from "./redis-keys.js";
 import {
   APPEND_SCRIPT,
   AS_OF_SCRIPT,
@@ -20,6 +32,9 @@ import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
  * before it drops the connection: a server that stopped answering would otherwise hold it forever.
  */
 const QUIT_TIMEOUT_MS = 1000;
+
+/** Keys one SCAN call of {@link RedisBackend.scanCurrent} asks the server to look at. */
+const SCAN_COUNT = 1000;
 
 /** Node error codes of a connection that cannot be made or was cut. */
 const NETWORK_ERRORS = new Set([
@@ -99,6 +114,13 @@ export interface RedisBackendOptions {
  *
  * Reads: current values of E entities x F features are one pipeline of E HMGETs (one round
  * trip); a version is one HGET; as-of is one script; a history is one HGETALL.
+ *
+ * Scans: Redis has no index of a feature's entities, so `scanCurrent` walks the namespace's
+ * current hashes with `SCAN MATCH fs:{ns:*}:cur` (each call looks at about 1000 keys of the
+ * database) and reads the feature from each in one pipeline per call. It stops once it has looked
+ * at `limit` entities, whether or not they hold the feature, and then says the answer is not
+ * complete: the values found are a sample, in the server's SCAN order (effectively random, not
+ * biased by id). SCAN walks one server; on a cluster it must walk each master.
  *
  * Faults: a lost connection fails in-flight and new requests at once with BACKEND_UNAVAILABLE;
  * ioredis reconnects in the background and the same store serves again when Redis is back.
@@ -428,6 +450,34 @@ export class RedisBackend implements StoreBackend {
     const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
     const texts = Object.values(await this.redis().hgetall(history));
     return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
+  }
+
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    const client = this.redis();
+    const pattern = currentKeyPattern(this.namespace);
+    // SCAN may return a key twice (while the server rehashes): an entity counts once.
+    const seen = new Set<string>();
+    const entries: StoredEntry[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
+      cursor = next;
+      const fresh = keys.filter((key) => !seen.has(key));
+      const taken = fresh.slice(0, limit - seen.size);
+      for (const key of taken) seen.add(key);
+      if (taken.length > 0) {
+        const pipeline = client.pipeline();
+        for (const key of taken) pipeline.hget(key, featureName);
+        for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
+          const entry = text === null ? undefined : decodeEntry(text);
+          if (entry && entry.payload !== null) entries.push(entry);
+        }
+      }
+      if (seen.size >= limit && (taken.length < fresh.length || cursor !== "0")) {
+        return { entries, complete: false };
+      }
+    } while (cursor !== "0");
+    return { entries, complete: true };
   }
 
   private redis(): Redis {

@@ -60,6 +60,14 @@ export function entityKeys(namespace: string, entityId: string): EntityKeys {
 }
 
 /**
+ * A `SCAN MATCH` pattern for the current hash of every entity of a namespace: only an entity's
+ * tag holds `}` (ids are escaped, feature names never hold one), so nothing else ends in `}:cur`.
+ */
+export function currentKeyPattern(namespace: string): string {
+  return `fs:{${checkNamespace(namespace)}:*}:cur`;
+}
+
+/**
  * A `SCAN MATCH` pattern for every key of a namespace and no other: after the namespace comes
  * either `}` (namespace keys) or `:` (entity keys), and a namespace never holds either character.
  */

@@ -8,6 +8,7 @@ import {
   backendFailed,
   type CatalogKind,
   type CatalogRecord,
+  type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
 import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
@@ -235,6 +236,13 @@ export class SQLiteBackend implements StoreBackend {
     return (this.sql().history.all(key.featureName, key.entityId) as EntryRow[]).map(toEntry);
   }
 
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    // One row past the bound tells whether the bound cut the answer short.
+    const rows = this.sql().scanCurrent.all(featureName, limit + 1) as EntryRow[];
+    const complete = rows.length <= limit;
+    return { entries: (complete ? rows : rows.slice(0, limit)).map(toEntry), complete };
+  }
+
   private sql(): ReturnType<typeof prepare> {
     if (!this.statements) throw new Error("the SQLite database is not open");
     return this.statements;
@@ -275,6 +283,10 @@ function prepare(db: Database.Database) {
     ),
     history: db.prepare(
       "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? ORDER BY version",
+    ),
+    scanCurrent: db.prepare(
+      `SELECT version, event_time, payload FROM current WHERE feature = ? AND payload IS NOT NULL
+       ORDER BY entity LIMIT ?`,
     ),
   };
 }
