@@ -6,6 +6,7 @@ export {
   FeatureNotFoundError,
   FeatureStoreError,
   GroupNotFoundError,
+  TransformNotFoundError,
   ValidationError,
 } from "./core/errors.js";
 export { logger } from "./core/logger.js";
@@ -22,7 +23,7 @@ export type {
 } from "./core/models.js";
 export type { TransformFn } from "./core/transform.js";
 export { FeatureTransform } from "./core/transform.js";
-export type { BatchReport, FeatureServiceOptions } from "./service.js";
+export type { BatchReport, FeatureServiceOptions, TransformChoice } from "./service.js";
 export { FeatureService } from "./service.js";
 export type {
   BackendCapabilities,
@@ -47,3 +48,23 @@ export { FeatureStore } from "./store/feature-store.js";
 export { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 export { MemoryBackend } from "./store/memory/memory-backend.js";
 export { dropStore, openStore } from "./store/open-store.js";
+export { CompiledTransform } from "./transforms/compiled-transform.js";
+export { STEP_KIND_NAMES } from "./transforms/steps/step-registry.js";
+export type {
+  TransformCatalogOptions,
+  TransformRegistration,
+} from "./transforms/transform-catalog.js";
+export { parseReference, TransformCatalog } from "./transforms/transform-catalog.js";
+export type {
+  DerivedDeclaration,
+  FitSample,
+  StepDeclaration,
+  StoredDerived,
+  StoredFeatureSteps,
+  StoredStep,
+  StoredTransform,
+  TransformDeclaration,
+} from "./transforms/transform-model.js";
+export { referenceOf } from "./transforms/transform-model.js";
+export type { ValueShape } from "./transforms/value-shape.js";
+export type { VectorTransform } from "./transforms/vector-transform.js";

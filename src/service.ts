@@ -1,6 +1,6 @@
 import { checkEntityId, checkName, normalizeGroup } from "./core/definition.js";
 import type { FeatureStoreError } from "./core/errors.js";
-import { GroupNotFoundError, ValidationError } from "./core/errors.js";
+import { ConfigurationError, GroupNotFoundError, ValidationError } from "./core/errors.js";
 import type {
   FeatureDefinition,
   FeatureGroup,
@@ -13,12 +13,37 @@ import type {
 import type { FeatureTransform } from "./core/transform.js";
 import type { FeatureStore, ReadOptions } from "./store/feature-store.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
+import {
+  parseReference,
+  TransformCatalog,
+  type TransformCatalogOptions,
+  type TransformRegistration,
+} from "./transforms/transform-catalog.js";
+import type { StoredTransform, TransformDeclaration } from "./transforms/transform-model.js";
+import type { VectorTransform } from "./transforms/vector-transform.js";
 
 /** Options of {@link FeatureService}. */
 export interface FeatureServiceOptions {
-  /** Applied by {@link FeatureService.getFeatures} when asked to. */
+  /**
+   * A code-defined transform, applied by reads asked to `applyTransform` (`true`). Give this or
+   * {@link defaultTransform}, not both.
+   */
   transform?: FeatureTransform;
+  /**
+   * A stored transform (`name@version`, or `name` for its newest version) applied by reads
+   * asked to `applyTransform` (`true`): the server's default transform.
+   */
+  defaultTransform?: string;
+  /** How stored transforms are fitted and cached. */
+  transforms?: TransformCatalogOptions;
 }
+
+/**
+ * Which transform a read applies: `false` (or omitted) none; `true` the service's default
+ * transform (none when it has none); a string the stored transform `name@version`, or `name`
+ * for its newest version.
+ */
+export type TransformChoice = boolean | string;
 
 /** What {@link FeatureService.ingestBatchReport} did with a batch. */
 export interface BatchReport {
@@ -45,12 +70,29 @@ export interface BatchReport {
 export class FeatureService {
   /** The store this service reads and writes. */
   readonly store: FeatureStore;
-  /** The transform applied when `applyTransform` is asked for, if any. */
+  /** The code-defined transform applied when `applyTransform` is asked for, if any. */
   readonly transform: FeatureTransform | undefined;
+  /** The stored transform applied when `applyTransform` is asked for, if any (a reference). */
+  readonly defaultTransform: string | undefined;
+  /** The store's registered transforms. */
+  readonly transforms: TransformCatalog;
 
+  /** @throws ConfigurationError for both kinds of default transform, or a malformed reference. */
   constructor(store: FeatureStore = new InMemoryFeatureStore(), options: FeatureServiceOptions = {}) {
     this.store = store;
     this.transform = options.transform;
+    if (options.transform && options.defaultTransform !== undefined) {
+      throw new ConfigurationError("give a code-defined transform or a default stored transform, not both");
+    }
+    if (options.defaultTransform !== undefined) {
+      try {
+        parseReference(options.defaultTransform);
+      } catch (err) {
+        throw new ConfigurationError(`default transform: ${(err as Error).message}`);
+      }
+    }
+    this.defaultTransform = options.defaultTransform;
+    this.transforms = new TransformCatalog(store, options.transforms);
   }
 
   /**
@@ -161,14 +203,67 @@ export class FeatureService {
     return this.store.deleteValue(featureName, entityId);
   }
 
-  /** A vector of the named features, transformed if asked and a transform is configured. */
+  /**
+   * A vector of the named features, transformed as `transform` says (see {@link TransformChoice}):
+   * with a stored transform, its derived features follow the named ones.
+   * @throws TransformNotFoundError for a stored transform that is not registered.
+   */
   async getFeatures(
     entityId: string,
     featureNames: readonly string[],
-    applyTransform = false,
+    transform: TransformChoice = false,
   ): Promise<FeatureVector> {
-    const vector = await this.store.getVector(entityId, featureNames);
-    return applyTransform ? this.transformed(vector) : vector;
+    return (await this.getTransformedVectors([entityId], featureNames, transform))[0] as FeatureVector;
+  }
+
+  /**
+   * Vectors of several entities, one per id in order, from one backend round trip, each
+   * transformed as `transform` says.
+   */
+  async getTransformedVectors(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+    transform: TransformChoice = false,
+  ): Promise<FeatureVector[]> {
+    const chosen = await this.resolveTransform(transform);
+    if (!chosen) return this.store.getVectors(entityIds, featureNames);
+    const vectors = await this.store.getVectors(entityIds, chosen.readNames(featureNames));
+    return vectors.map((v) => chosen.apply(v, featureNames.length));
+  }
+
+  /**
+   * The transform a read applies for `choice`, or undefined for none; stored versions are
+   * compiled once and cached.
+   * @throws ValidationError for a malformed reference; TransformNotFoundError for an unregistered one.
+   */
+  async resolveTransform(choice: TransformChoice | null | undefined): Promise<VectorTransform | undefined> {
+    if (choice === undefined || choice === null || choice === false) return undefined;
+    if (typeof choice === "string") return this.transforms.resolve(choice);
+    if (choice !== true) throw new ValidationError("transform must be a boolean or a transform reference");
+    if (this.defaultTransform !== undefined) return this.transforms.resolve(this.defaultTransform);
+    const code = this.transform;
+    if (!code) return undefined;
+    return { reference: undefined, readNames: (names) => names, apply: (vector) => code.apply(vector) };
+  }
+
+  /**
+   * Registers a transform (see `TransformCatalog.register`): checked against the features'
+   * definitions, its left-out parameters fitted from the store's current values, stored as the
+   * next version of its name unless the newest version says exactly the same.
+   * @throws ValidationError, FeatureNotFoundError (nothing is stored then).
+   */
+  registerTransform(declaration: TransformDeclaration): Promise<TransformRegistration> {
+    return this.transforms.register(declaration);
+  }
+
+  /** A version of a stored transform (the newest when `version` is omitted), or `null`. */
+  getTransform(name: string, version?: number): Promise<StoredTransform | null> {
+    return this.transforms.get(name, version);
+  }
+
+  /** The newest version of every stored transform sorted by name, or every version of one name. */
+  listTransforms(name?: string): Promise<StoredTransform[]> {
+    return this.transforms.list(name);
   }
 
   /**
@@ -182,17 +277,16 @@ export class FeatureService {
     return this.store.getVectorsSettled(entityIds, featureNames);
   }
 
-  /** The vector with this service's transform applied, or as it is when there is none. */
-  transformed(vector: FeatureVector): FeatureVector {
-    return this.transform ? this.transform.apply(vector) : vector;
-  }
-
   /**
-   * A vector of every feature in a group.
+   * A vector of every feature in a group, transformed as `transform` says.
    * @throws GroupNotFoundError for an unknown group.
    */
-  async getGroupFeatures(entityId: string, groupName: string): Promise<FeatureVector> {
-    return this.store.getVector(entityId, (await this.requireGroup(groupName)).featureNames);
+  async getGroupFeatures(
+    entityId: string,
+    groupName: string,
+    transform: TransformChoice = false,
+  ): Promise<FeatureVector> {
+    return this.getFeatures(entityId, (await this.requireGroup(groupName)).featureNames, transform);
   }
 
   /** A group by name. @throws GroupNotFoundError when there is none. */

@@ -39,6 +39,15 @@ export class GroupNotFoundError extends FeatureStoreError {
   }
 }
 
+/** A transform name, or a version of it, that is not registered. */
+export class TransformNotFoundError extends FeatureStoreError {
+  constructor(reference: string) {
+    super("TRANSFORM_NOT_FOUND", `transform ${showValue(reference, 140)} is not registered`, {
+      transform: typeof reference === "string" ? reference : showValue(reference),
+    });
+  }
+}
+
 /** Input that does not fit: a value of the wrong type, a malformed definition, a bad argument. */
 export class ValidationError extends FeatureStoreError {
   constructor(message: string, details: Record<string, unknown> = {}) {

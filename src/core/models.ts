@@ -75,8 +75,13 @@ export interface VectorEntry {
   eventTimeMs: number | null;
   /** True when no live value existed and the definition's default stood in. */
   usedDefault: boolean;
-  /** False when the name is not a registered feature (its value is then `null`). */
+  /**
+   * False when the name is not a registered feature: an unregistered name (its value is then
+   * `null`), or a feature derived by a transform (`transform` says which).
+   */
   registered: boolean;
+  /** `name@version` of the stored transform that produced this value; absent when none did. */
+  transform?: string;
 }
 
 /** Several features of one entity, read together. */
@@ -86,6 +91,8 @@ export interface FeatureVector {
   values: Record<string, FeatureData | null>;
   /** The same features with their versions and provenance, in the order asked for. */
   entries: VectorEntry[];
+  /** `name@version` of the stored transform applied to this vector; absent when none was. */
+  transform?: string;
 }
 
 /** A named set of features registered and read together. */

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../core/models.js";
-import type { FeatureService } from "../service.js";
+import type { FeatureService, TransformChoice } from "../service.js";
+import type { VectorTransform } from "../transforms/vector-transform.js";
 
 /**
  * One request's DataLoaders. Every batch function makes one store call for all the keys
@@ -17,6 +18,12 @@ export interface Loaders {
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
   readonly definition: DataLoader<string, NormalizedDefinition | null>;
+  /**
+   * The transform a choice names (see `FeatureService.resolveTransform`), looked up once per
+   * request: every field naming `user_model` gets the same version, even if a newer one is
+   * registered meanwhile.
+   */
+  transform(choice: TransformChoice): Promise<VectorTransform | undefined>;
   /** Drops the cached vectors of one entity, after a write to it. */
   forgetEntity(entityId: string): void;
   /** Drops everything cached, after definitions or groups changed or many entities were written. */
@@ -29,6 +36,7 @@ export interface Loaders {
  */
 export function createLoaders(service: FeatureService): Loaders {
   const vectorLoaders = new Map<string, DataLoader<string, FeatureVector>>();
+  const transforms = new Map<TransformChoice, Promise<VectorTransform | undefined>>();
   const group = new DataLoader<string, StoredGroup | null>((names) => service.getGroups(names));
   // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
   const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
@@ -51,6 +59,14 @@ export function createLoaders(service: FeatureService): Loaders {
     },
     group,
     definition,
+    transform(choice) {
+      let found = transforms.get(choice);
+      if (!found) {
+        found = service.resolveTransform(choice);
+        transforms.set(choice, found);
+      }
+      return found;
+    },
     forgetEntity(entityId) {
       for (const loader of vectorLoaders.values()) loader.clear(entityId);
     },
@@ -58,6 +74,7 @@ export function createLoaders(service: FeatureService): Loaders {
       for (const loader of vectorLoaders.values()) loader.clearAll();
       group.clearAll();
       definition.clearAll();
+      transforms.clear();
     },
   };
 }

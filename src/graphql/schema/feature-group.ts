@@ -1,8 +1,8 @@
-import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
+import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import { builder } from "../builder.js";
 import { GROUP_VECTOR_COST } from "../limits.js";
 import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } from "./feature-definition.js";
-import { FeatureVectorRef, loadVector } from "./feature-vector.js";
+import { FeatureVectorRef, loadChosen, transformArgs } from "./feature-vector.js";
 
 /** A named set of features registered and read together. */
 const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement({
@@ -21,9 +21,10 @@ const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement
     vector: t.field({
       type: FeatureVectorRef,
       description: "Every feature of the group for one entity.",
-      args: { entityId: t.arg.id({ required: true }) },
+      args: { entityId: t.arg.id({ required: true }), ...transformArgs },
       complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-      resolve: (group, { entityId }, ctx) => loadVector(ctx, entityId, group.featureNames),
+      resolve: async (group, args, ctx) =>
+        (await loadChosen(ctx, args, [args.entityId], group.featureNames))[0] as FeatureVector,
     }),
   }),
 });
@@ -71,14 +72,16 @@ builder.queryFields((t) => ({
     args: {
       entityId: t.arg.id({ required: true }),
       groupName: t.arg.string({ required: true }),
+      ...transformArgs,
     },
     complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-    resolve: async (_root, { entityId, groupName }, ctx) => {
+    resolve: async (_root, args, ctx) => {
       // The request's loader finds the group, batched with the other group lookups so that the
       // vector reads that follow share one batch too; when it finds none, the service says why
       // (VALIDATION_FAILED for a malformed name, else GROUP_NOT_FOUND).
+      const { groupName } = args;
       const group = (await ctx.loaders.group.load(groupName)) ?? (await ctx.service.requireGroup(groupName));
-      return loadVector(ctx, entityId, group.featureNames);
+      return (await loadChosen(ctx, args, [args.entityId], group.featureNames))[0] as FeatureVector;
     },
   }),
 }));

@@ -1,4 +1,6 @@
+import { ValidationError } from "../../core/errors.js";
 import type { FeatureVector, VectorEntry } from "../../core/models.js";
+import type { VectorTransform } from "../../transforms/vector-transform.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 
@@ -27,7 +29,13 @@ const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
       description: "True when no live value existed and the feature's default stood in.",
     }),
     registered: t.exposeBoolean("registered", {
-      description: "False when the name is not a registered feature (its value is then null).",
+      description:
+        "False when the name is not a registered feature: an unregistered name (its value is then null), or a feature derived by a transform.",
+    }),
+    transform: t.string({
+      nullable: true,
+      description: "`name@version` of the stored transform that produced this value; null when none did.",
+      resolve: (entry) => entry.transform ?? null,
     }),
   }),
 });
@@ -47,8 +55,50 @@ export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector"
       description: "The same features with their versions and whether the default was used.",
       resolve: (vector) => vector.entries,
     }),
+    transform: t.string({
+      nullable: true,
+      description:
+        "`name@version` of the stored transform applied to this vector; null when none was (or the server's code-defined one was).",
+      resolve: (vector) => vector.transform ?? null,
+    }),
   }),
 });
+
+/** The arguments that choose a read's transform, as every vector field takes them. */
+export interface TransformArgs {
+  readonly applyTransform?: boolean | null;
+  readonly transform?: string | null;
+}
+
+/** The `applyTransform` and `transform` arguments of every vector field. */
+export const transformArgs = builder.args((t) => ({
+  applyTransform: t.boolean({
+    defaultValue: false,
+    description:
+      "Apply the server's default transform, when it has one (the stored transform its settings name, or a code-defined one).",
+  }),
+  transform: t.string({
+    description:
+      'The stored transform to apply: "name@version", or "name" for its newest version. Its derived features follow the features asked for; each entry it produced says so in `transform`. Not together with applyTransform.',
+  }),
+}));
+
+/**
+ * The transform the arguments choose, or undefined (synchronously) when they choose none, so
+ * that untransformed reads reach their DataLoader in the same tick as before.
+ * @throws ValidationError when both arguments are given.
+ */
+export function chosenTransform(
+  ctx: GraphQLContext,
+  args: TransformArgs,
+): Promise<VectorTransform | undefined> | undefined {
+  const { applyTransform, transform } = args;
+  if (transform != null && applyTransform) {
+    throw new ValidationError("give transform or applyTransform, not both");
+  }
+  if (transform != null) return ctx.loaders.transform(transform);
+  return applyTransform ? ctx.loaders.transform(true) : undefined;
+}
 
 /**
  * Starts loading one entity's vector through the request's DataLoader. Synchronous up to the
@@ -59,9 +109,39 @@ export function loadVector(
   ctx: GraphQLContext,
   entityId: string,
   featureNames: readonly string[],
+  transform?: VectorTransform,
 ): Promise<FeatureVector> {
-  ctx.readBudget.take(1, featureNames.length);
-  return ctx.loaders.vectors(featureNames).load(entityId);
+  return loadVectors(ctx, [entityId], featureNames, transform).then(([vector]) => vector as FeatureVector);
+}
+
+/**
+ * {@link loadVector} for several entities, in order: the features a transform needs beyond
+ * those asked for are read (and counted against the read budget) too.
+ */
+export function loadVectors(
+  ctx: GraphQLContext,
+  entityIds: readonly string[],
+  featureNames: readonly string[],
+  transform?: VectorTransform,
+): Promise<FeatureVector[]> {
+  const names = transform ? transform.readNames(featureNames) : featureNames;
+  ctx.readBudget.take(entityIds.length, names.length);
+  const loader = ctx.loaders.vectors(names);
+  const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
+  return transform ? vectors.then((vs) => vs.map((v) => transform.apply(v, featureNames.length))) : vectors;
+}
+
+/** Loads vectors through the transform the arguments choose: batched with every other read of the tick. */
+export function loadChosen(
+  ctx: GraphQLContext,
+  args: TransformArgs,
+  entityIds: readonly string[],
+  featureNames: readonly string[],
+): Promise<FeatureVector[]> {
+  const chosen = chosenTransform(ctx, args);
+  return chosen
+    ? chosen.then((t) => loadVectors(ctx, entityIds, featureNames, t))
+    : loadVectors(ctx, entityIds, featureNames);
 }
 
 builder.queryFields((t) => ({
@@ -73,15 +153,12 @@ builder.queryFields((t) => ({
     args: {
       entityId: t.arg.id({ required: true }),
       featureNames: t.arg.stringList({ required: true }),
-      applyTransform: t.arg.boolean({
-        defaultValue: false,
-        description: "Apply the server's pre-serving transforms, when it has any.",
-      }),
+      ...transformArgs,
     },
     complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
-    resolve: (_root, { entityId, featureNames, applyTransform }, ctx) => {
-      const vector = loadVector(ctx, entityId, featureNames);
-      return applyTransform ? vector.then((v) => ctx.service.transformed(v)) : vector;
+    resolve: async (_root, args, ctx) => {
+      const [vector] = await loadChosen(ctx, args, [args.entityId], args.featureNames);
+      return vector as FeatureVector;
     },
   }),
   vectors: t.field({
@@ -91,20 +168,12 @@ builder.queryFields((t) => ({
     args: {
       entityIds: t.arg.idList({ required: true }),
       featureNames: t.arg.stringList({ required: true }),
-      applyTransform: t.arg.boolean({
-        defaultValue: false,
-        description: "Apply the server's pre-serving transforms, when it has any.",
-      }),
+      ...transformArgs,
     },
     complexity: (args) => ({
       field: Math.max(args.entityIds.length * args.featureNames.length, 1),
       multiplier: args.entityIds.length,
     }),
-    resolve: (_root, { entityIds, featureNames, applyTransform }, ctx) => {
-      ctx.readBudget.take(entityIds.length, featureNames.length);
-      const loader = ctx.loaders.vectors(featureNames);
-      const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
-      return applyTransform ? vectors.then((vs) => vs.map((v) => ctx.service.transformed(v))) : vectors;
-    },
+    resolve: (_root, args, ctx) => loadChosen(ctx, args, args.entityIds, args.featureNames),
   }),
 }));

@@ -1,0 +1,175 @@
+import type { FeatureData, FeatureVector, VectorEntry } from "../core/models.js";
+import { setOwn } from "../core/own-property.js";
+import { typeOfExpression } from "./expression/check-expression.js";
+import { compileExpression, type Evaluator } from "./expression/compile-expression.js";
+import type { Expr, ExprType } from "./expression/expression-tree.js";
+import type { StepFn } from "./steps/step-kind.js";
+import { STEP_KINDS } from "./steps/step-registry.js";
+import { referenceOf, type StoredTransform } from "./transform-model.js";
+import type { ValueShape } from "./value-shape.js";
+import type { VectorTransform } from "./vector-transform.js";
+
+/** A derived feature ready to evaluate. */
+interface DerivedPlan {
+  readonly name: string;
+  readonly evaluate: Evaluator;
+  /** Its slot: where later derived features read its value. */
+  readonly slot: number;
+  /** The slots of the stored features it reads, directly or through other derived features. */
+  readonly sources: readonly number[];
+}
+
+/** What the transform does with one feature of a vector: its steps, and its slot when derived features read it. */
+interface FeaturePlan {
+  readonly steps: StepFn | undefined;
+  readonly slot: number;
+}
+
+/**
+ * A stored transform version turned into one function over vectors, once (the service keeps
+ * them cached by `name@version`): the steps of each feature composed, the derived features'
+ * expressions compiled. This is the one code path that applies a stored transform: serving
+ * reads and training reads alike call {@link apply}.
+ */
+export class CompiledTransform implements VectorTransform {
+  /** `name@version`: what the vector and each entry it produced say. */
+  readonly reference: string;
+  /**
+   * The stored features the derived features read (directly or through each other): a read
+   * that applies the transform asks the store for these too ({@link readNames}).
+   */
+  readonly derivedInputs: readonly string[];
+  private readonly plans = new Map<string, FeaturePlan>();
+  private readonly derived: readonly DerivedPlan[];
+  private readonly slotCount: number;
+
+  constructor(readonly transform: StoredTransform) {
+    this.reference = referenceOf(transform);
+    const steps = new Map(
+      transform.features.map((f) => [f.featureName, composeSteps(f.featureName, transform)]),
+    );
+    const derivedNames = new Set(transform.derived.map((d) => d.name));
+    const inputs: string[] = [];
+    for (const d of transform.derived) {
+      for (const ref of d.inputs) if (!derivedNames.has(ref) && !inputs.includes(ref)) inputs.push(ref);
+    }
+    this.derivedInputs = inputs;
+    for (const [name, fn] of steps) this.plans.set(name, { steps: fn, slot: -1 });
+    for (const [slot, name] of inputs.entries()) this.plans.set(name, { steps: steps.get(name), slot });
+    const slots = new Map(inputs.map((name, slot) => [name, slot]));
+    const sourcesOf = new Map<string, number[]>();
+    this.derived = transform.derived.map((d, i) => {
+      const slot = inputs.length + i;
+      const nodeTypes = new Map<Expr, ExprType>();
+      // Checked at registration; this pass records each node's type for the compiler.
+      const typeOfInput = (ref: string) => d.inputTypes[d.inputs.indexOf(ref)] as ExprType;
+      typeOfExpression(d.tree, typeOfInput, `derived feature "${d.name}"`, nodeTypes);
+      const sources = new Set<number>();
+      for (const ref of d.inputs) {
+        const stored = slots.get(ref);
+        if (stored !== undefined) sources.add(stored);
+        for (const s of sourcesOf.get(ref) ?? []) sources.add(s);
+      }
+      sourcesOf.set(d.name, [...sources]);
+      slots.set(d.name, slot);
+      return {
+        name: d.name,
+        evaluate: compileExpression(d.tree, (ref) => slots.get(ref) as number, nodeTypes),
+        slot,
+        sources: [...sources],
+      };
+    });
+    this.slotCount = inputs.length + this.derived.length;
+  }
+
+  /**
+   * The feature names to read for a vector of `featureNames` with this transform: those names,
+   * then the derived features' inputs that are not among them.
+   */
+  readNames(featureNames: readonly string[]): string[] {
+    const extra = this.derivedInputs.filter((name) => !featureNames.includes(name));
+    return extra.length === 0 ? [...featureNames] : [...featureNames, ...extra];
+  }
+
+  /**
+   * The transformed vector: the first `requested` features of `vector` (by default all), each
+   * through its steps (features without steps unchanged), then every derived feature. A new
+   * vector: the input is not changed (entries without steps are shared with it, values of
+   * entries with steps are new). Each entry this transform produced says so in `transform`; a
+   * derived entry has no version, the latest event time of the stored features it reads, and
+   * `usedDefault` when any of them served its default.
+   * @param vector a vector read for {@link readNames} of the requested names.
+   */
+  apply(vector: FeatureVector, requested = vector.entries.length): FeatureVector {
+    const entries: VectorEntry[] = [];
+    const values: Record<string, FeatureData | null> = {};
+    const source = vector.entries;
+    const slots: (FeatureData | null)[] | undefined =
+      this.slotCount > 0 ? new Array(this.slotCount).fill(null) : undefined;
+    const slotEntries: (VectorEntry | undefined)[] = slots ? new Array(this.derivedInputs.length) : [];
+    for (let i = 0; i < source.length; i++) {
+      const entry = source[i] as VectorEntry;
+      const plan = this.plans.get(entry.featureName);
+      if (plan !== undefined && plan.slot >= 0 && slots && slotEntries[plan.slot] === undefined) {
+        slots[plan.slot] = entry.value;
+        slotEntries[plan.slot] = entry;
+      }
+      if (i >= requested) continue;
+      let out = entry;
+      if (plan?.steps !== undefined) {
+        out = { ...entry, value: plan.steps(entry.value), transform: this.reference };
+      }
+      setOwn(values, out.featureName, out.value);
+      entries.push(out);
+    }
+    if (slots) {
+      for (const d of this.derived) {
+        const value = d.evaluate(slots);
+        slots[d.slot] = value;
+        let eventTimeMs: number | null = null;
+        let usedDefault = false;
+        for (const s of d.sources) {
+          const from = slotEntries[s];
+          if (from?.eventTimeMs != null && (eventTimeMs === null || from.eventTimeMs > eventTimeMs)) {
+            eventTimeMs = from.eventTimeMs;
+          }
+          if (from?.usedDefault) usedDefault = true;
+        }
+        setOwn(values, d.name, value);
+        entries.push({
+          featureName: d.name,
+          value,
+          version: null,
+          eventTimeMs,
+          usedDefault,
+          registered: false,
+          transform: this.reference,
+        });
+      }
+    }
+    return { entityId: vector.entityId, values, entries, transform: this.reference };
+  }
+}
+
+/** A feature's steps as one function (input shape from the registration's chain). */
+function composeSteps(featureName: string, transform: StoredTransform): StepFn {
+  const feature = transform.features.find((f) => f.featureName === featureName);
+  if (!feature) throw new Error(`no steps for ${featureName}`);
+  const fns: StepFn[] = [];
+  let input: ValueShape = feature.input;
+  for (const step of feature.steps) {
+    const kind = STEP_KINDS.get(step.kind);
+    if (!kind)
+      throw new Error(
+        `transform ${transform.name}@${transform.version} has a step of unknown kind ${step.kind}`,
+      );
+    fns.push(kind.compile(step.params, input));
+    input = step.output;
+  }
+  if (fns.length === 1) return fns[0] as StepFn;
+  return (value) => {
+    let v = value;
+    for (const fn of fns) v = fn(v);
+    return v;
+  };
+}
