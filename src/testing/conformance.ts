@@ -1072,6 +1072,43 @@ export function describeConformance(harness: BackendHarness): void {
         expect((await again.setValue("f", "u1", 3)).version).toBe(3);
       });
 
+      it("keeps transforms, fitted on this backend's values, for another store on the same data", async ({
+        skip,
+      }) => {
+        if (!backend.capabilities.sharedAcrossProcesses) skip();
+        const service = new FeatureService(store);
+        await store.registerFeature(num("f"));
+        await store.registerFeature({ name: "c", featureType: "CATEGORICAL", valueType: "STRING" });
+        for (const [i, c] of ["x", "y", "y"].entries()) await service.ingest({ f: i * 2, c }, `e${i}`);
+        const declaration = {
+          name: "t",
+          features: [
+            { featureName: "f", steps: [{ kind: "STANDARDIZE" }] },
+            { featureName: "c", steps: [{ kind: "LABEL_ENCODE" }] },
+          ],
+          derived: [
+            {
+              name: "g",
+              expression: "f * 2 + 1",
+              featureType: "NUMERIC" as const,
+              valueType: "FLOAT" as const,
+            },
+          ],
+        };
+        const { transform } = await service.registerTransform(declaration);
+        expect(transform.features[0]?.steps[0]?.params).toEqual({ mean: 2, std: Math.sqrt(8 / 3) });
+        expect(transform.features[1]?.steps[0]?.params).toEqual({ categories: ["y", "x"] });
+        const other = new FeatureService(await reopened());
+        expect(await other.getTransform("t")).toEqual(transform);
+        expect(await other.getFeatures("e0", ["f", "c"], "t@1")).toEqual(
+          await service.getFeatures("e0", ["f", "c"], "t@1"),
+        );
+        expect((await other.registerTransform(declaration)).created).toBe(false);
+        await other.ingest({ f: 100 }, "e9");
+        expect((await other.registerTransform(declaration)).transform.version).toBe(2);
+        expect((await service.listTransforms("t")).map((t) => t.version)).toEqual([1, 2]);
+      });
+
       it("sees features registered through another store on the same data", async ({ skip }) => {
         if (!backend.capabilities.sharedAcrossProcesses) skip();
         const other = await reopened();

@@ -80,12 +80,32 @@ describe("the schema contract", () => {
         "groups",
         "group",
         "groupVector",
+        "transforms",
+        "transform",
       ]),
     );
     expect(fieldsOf("Mutation")).toEqual(
-      expect.arrayContaining(["registerFeature", "registerGroup", "ingest", "ingestBatch", "deleteValue"]),
+      expect.arrayContaining([
+        "registerFeature",
+        "registerGroup",
+        "ingest",
+        "ingestBatch",
+        "deleteValue",
+        "registerTransform",
+      ]),
     );
     expect(checkedIn).toContain("applyTransform: Boolean = false");
-    expect(checkedIn).toMatch(/vector\(entityId: ID!\): FeatureVector!/);
+    // A group's vector takes the entity and the transform arguments of every vector field.
+    const groupStart = checkedIn.indexOf("type FeatureGroup {");
+    const groupType = checkedIn.slice(groupStart, checkedIn.indexOf("\n}\n", groupStart));
+    for (const part of [
+      "vector(",
+      "entityId: ID!",
+      "applyTransform: Boolean = false",
+      "transform: String",
+      "): FeatureVector!",
+    ]) {
+      expect(groupType).toContain(part);
+    }
   });
 });
