@@ -20,11 +20,13 @@ import {
 import { dropNamespace } from "./lib/drop-namespace.js";
 import { loadAverage, machineLine } from "./lib/machine.js";
 import { measure } from "./lib/measure.js";
+import { measurePaired } from "./lib/paired.js";
 import { progress } from "./lib/progress.js";
 import { openRawReader, type RawReader } from "./lib/raw-reader.js";
 import { type Summary, summarize } from "./lib/stats.js";
 import { displayUrl, expandUrl, storeUrls } from "./lib/store-urls.js";
 import { formatDuration, formatRate, markdownTable } from "./lib/table.js";
+import { BENCH_TRANSFORM } from "./lib/transform.js";
 
 /** The stores measured when no URL is given; `{tmp}` is a fresh folder removed at the end. */
 const DEFAULT_URLS = ["memory://", "sqlite://{tmp}/bench.db"];
@@ -46,19 +48,26 @@ interface Row {
   /** Feature values each call reads or writes, to turn calls/s into values/s. */
   readonly valuesPerCall: number;
   readonly summary: Summary;
+  /** CPU time of the process (user + system) per call, in nanoseconds, over the timed run. */
+  readonly cpuNsPerCall: number;
   /** For a floor row (a bare client sending the same read): the operation it is the floor of. */
   readonly floorOf?: string;
+  /** For a transformed read: the plain read it adds its transform to. */
+  readonly transformOf?: string;
 }
 
-/** Runs the untimed warm-up, then the timed row. */
+/** Runs the untimed warm-up, then the timed row, with the process's CPU time per call. */
 async function timed(
   op: (call: number) => Promise<unknown>,
   options: { minCalls?: number; concurrency?: number } = {},
-): Promise<Summary> {
+): Promise<{ summary: Summary; cpuNsPerCall: number }> {
   await measure(op, { budgetMs: WARMUP_SECONDS * 1000, minCalls: 1, concurrency: options.concurrency });
   // A collection left over from the warm-up or the previous row should not land in this one.
   globalThis.gc?.();
-  return summarize(await measure(op, { budgetMs: ROW_SECONDS * 1000, ...options }));
+  const cpu = process.cpuUsage();
+  const summary = summarize(await measure(op, { budgetMs: ROW_SECONDS * 1000, ...options }));
+  const used = process.cpuUsage(cpu);
+  return { summary, cpuNsPerCall: ((used.user + used.system) * 1000) / summary.count };
 }
 
 /**
@@ -80,11 +89,18 @@ async function benchStore(store: FeatureStore, backend: string, url: string): Pr
     operation: string,
     valuesPerCall: number,
     op: (call: number) => Promise<unknown>,
-    options: { minCalls?: number; concurrency?: number; floorOf?: string } = {},
+    options: { minCalls?: number; concurrency?: number; floorOf?: string; transformOf?: string } = {},
   ): Promise<void> => {
     progress(`${backend}: ${operation}`);
-    const { floorOf, ...measureOptions } = options;
-    rows.push({ backend, operation, valuesPerCall, summary: await timed(op, measureOptions), floorOf });
+    const { floorOf, transformOf, ...measureOptions } = options;
+    rows.push({
+      backend,
+      operation,
+      valuesPerCall,
+      ...(await timed(op, measureOptions)),
+      floorOf,
+      transformOf,
+    });
   };
 
   const raw = await openRawReader(url);
@@ -102,6 +118,22 @@ async function benchStore(store: FeatureStore, backend: string, url: string): Pr
         { floorOf: vector },
       );
     }
+    // The same read through FeatureService, plain and with a stored 10-step transform (one step
+    // of each built-in kind, its parameters fitted on the seeded values), timed in alternating
+    // blocks so that the load of a shared machine weighs on both alike: what the transform adds.
+    const { transform } = await service.registerTransform(BENCH_TRANSFORM);
+    const reference = `${transform.name}@${transform.version}`;
+    const plain = `getFeatures (1 x ${FEATURES.length})`;
+    const transformed = `${plain}, 10-step transform`;
+    const pick = (call: number) => entities[call % SEEDED_ENTITIES] as string;
+    const readPlain = (call: number) => service.getFeatures(pick(call), FEATURE_NAMES);
+    const readTransformed = (call: number) => service.getFeatures(pick(call), FEATURE_NAMES, reference);
+    progress(`${backend}: ${plain} against ${transformed}`);
+    await measurePaired(readPlain, readTransformed, WARMUP_SECONDS * 1000);
+    globalThis.gc?.();
+    const [a, b] = await measurePaired(readPlain, readTransformed, 2 * ROW_SECONDS * 1000);
+    rows.push({ backend, operation: plain, valuesPerCall: FEATURES.length, ...a });
+    rows.push({ backend, operation: transformed, valuesPerCall: FEATURES.length, ...b, transformOf: plain });
     const vectors = `getVectors (${BATCH_ENTITIES} x ${FEATURES.length})`;
     await row(vectors, BATCH_ENTITIES * FEATURES.length, (call) =>
       store.getVectors(batches[call % batches.length] as string[], FEATURE_NAMES),
@@ -205,6 +237,39 @@ function floorTable(rows: readonly Row[]): string | undefined {
   );
 }
 
+/** Each transformed read beside the plain one: what the transform costs in time and CPU. */
+function transformTable(rows: readonly Row[]): string | undefined {
+  const pairs = rows.flatMap((transformed) => {
+    const plain = rows.find(
+      (r) => r.backend === transformed.backend && r.operation === transformed.transformOf,
+    );
+    return transformed.transformOf !== undefined && plain ? [{ plain, transformed }] : [];
+  });
+  if (pairs.length === 0) return undefined;
+  return markdownTable(
+    [
+      { title: "store" },
+      { title: "read" },
+      { title: "plain p50", align: "right" },
+      { title: "transformed p50", align: "right" },
+      { title: "p50 ratio", align: "right" },
+      { title: "plain CPU/call", align: "right" },
+      { title: "transformed CPU/call", align: "right" },
+      { title: "CPU ratio", align: "right" },
+    ],
+    pairs.map(({ plain, transformed }) => [
+      plain.backend,
+      transformed.operation,
+      formatDuration(plain.summary.p50Ns),
+      formatDuration(transformed.summary.p50Ns),
+      ratio(transformed.summary.p50Ns, plain.summary.p50Ns),
+      formatDuration(plain.cpuNsPerCall),
+      formatDuration(transformed.cpuNsPerCall),
+      ratio(transformed.cpuNsPerCall, plain.cpuNsPerCall),
+    ]),
+  );
+}
+
 function printResults(rows: readonly Row[], failures: readonly string[], loadBefore: string): void {
   const table = markdownTable(
     [
@@ -214,6 +279,7 @@ function printResults(rows: readonly Row[], failures: readonly string[], loadBef
       { title: "values/s", align: "right" },
       { title: "p50", align: "right" },
       { title: "p99", align: "right" },
+      { title: "CPU/call", align: "right" },
       { title: "calls", align: "right" },
     ],
     rows.map((r) => [
@@ -223,10 +289,12 @@ function printResults(rows: readonly Row[], failures: readonly string[], loadBef
       formatRate(r.summary.opsPerSec * r.valuesPerCall),
       formatDuration(r.summary.p50Ns),
       formatDuration(r.summary.p99Ns),
+      formatDuration(r.cpuNsPerCall),
       String(r.summary.count),
     ]),
   );
   const floors = floorTable(rows);
+  const transforms = transformTable(rows);
   const lines = [
     `${machineLine()}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up` +
       (globalThis.gc ? ", gc between rows" : "") +
@@ -234,6 +302,14 @@ function printResults(rows: readonly Row[], failures: readonly string[], loadBef
     "",
     table,
     ...(floors ? ["", "Reads beside their floor (a bare client sending the same read):", "", floors] : []),
+    ...(transforms
+      ? [
+          "",
+          "Reads with a stored transform beside the same read without (alternating blocks of calls):",
+          "",
+          transforms,
+        ]
+      : []),
     ...failures.map((f) => `\nnot measured: ${f}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -225,10 +225,13 @@ export class FeatureService {
     featureNames: readonly string[],
     transform: TransformChoice = false,
   ): Promise<FeatureVector[]> {
-    const chosen = await this.resolveTransform(transform);
+    const chosen =
+      (typeof transform === "string" ? this.transforms.resolvedPin(transform) : undefined) ??
+      (await this.resolveTransform(transform));
     if (!chosen) return this.store.getVectors(entityIds, featureNames);
+    // These vectors were read for this call alone: the transform may reuse them.
     const vectors = await this.store.getVectors(entityIds, chosen.readNames(featureNames));
-    return vectors.map((v) => chosen.apply(v, featureNames.length));
+    return vectors.map((v) => chosen.applyOwned(v, featureNames.length));
   }
 
   /**
@@ -243,7 +246,8 @@ export class FeatureService {
     if (this.defaultTransform !== undefined) return this.transforms.resolve(this.defaultTransform);
     const code = this.transform;
     if (!code) return undefined;
-    return { reference: undefined, readNames: (names) => names, apply: (vector) => code.apply(vector) };
+    const apply = (vector: FeatureVector) => code.apply(vector);
+    return { reference: undefined, readNames: (names) => names, apply, applyOwned: apply };
   }
 
   /**

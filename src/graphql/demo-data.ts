@@ -194,6 +194,34 @@ query ClickHistory {
   firstWrite: value(featureName: "clicks_7d", entityId: "user-1", version: 1) { value timestamp }
 }
 
+mutation RegisterUserModel {
+  registerTransform(input: {
+    name: "user_model"
+    features: [
+      { featureName: "age", steps: [{ kind: STANDARDIZE }, { kind: CLIP, min: -3, max: 3 }] }
+      { featureName: "country", steps: [{ kind: ONE_HOT, maxCategories: 4 }] }
+      { featureName: "clicks_7d", steps: [{ kind: LOG1P }] }
+    ]
+    derived: [
+      { name: "clicks_per_session", expression: "clicks_7d / max(sessions_30d, 1)", featureType: NUMERIC, valueType: FLOAT }
+    ]
+  }) {
+    created
+    transform {
+      reference
+      features { featureName steps { kind parameters fitted output { featureType valueType dimension } } fittedOn { values complete } }
+    }
+  }
+}
+
+query ModelInput {
+  vector(entityId: "user-1", featureNames: ["age", "country", "clicks_7d"], transform: "user_model@1") {
+    transform
+    values
+    features { featureName value transform }
+  }
+}
+
 mutation IngestActivity {
   ingest(entityId: "user-4", features: { clicks_7d: 9, sessions_30d: 14 }) {
     entityId

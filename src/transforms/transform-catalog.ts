@@ -48,6 +48,8 @@ export class TransformCatalog {
   private readonly fitLimit: number;
   private readonly latestTtlMs: number;
   private readonly compiled = new LRUCache<string, Promise<CompiledTransform>>({ max: COMPILED_VERSIONS });
+  /** `name@version` as written -> its compiled transform, for {@link resolvedPin}. */
+  private readonly pins = new Map<string, CompiledTransform>();
   /** Name -> newest version and until when to trust it. */
   private readonly newest = new Map<string, { version: number; untilMs: number }>();
 
@@ -106,6 +108,19 @@ export class TransformCatalog {
    * @throws ValidationError for a malformed reference; TransformNotFoundError for one that is not registered.
    */
   async resolve(reference: string): Promise<CompiledTransform> {
+    return this.resolvedPin(reference) ?? this.lookUp(reference);
+  }
+
+  /**
+   * The compiled transform of a `name@version` reference this catalog has resolved before, with
+   * no lookup and no promise: a pinned version never changes, and this is the read path's
+   * common case. Undefined for anything else.
+   */
+  resolvedPin(reference: string): CompiledTransform | undefined {
+    return this.pins.get(reference);
+  }
+
+  private async lookUp(reference: string): Promise<CompiledTransform> {
     const { name, version } = parseReference(reference);
     const pinned = version ?? (await this.newestVersion(name, reference));
     const key = `${name}@${pinned}`;
@@ -119,7 +134,14 @@ export class TransformCatalog {
       compiled.catch(() => this.compiled.delete(key));
       this.compiled.set(key, compiled);
     }
-    return compiled;
+    const found = await compiled;
+    if (version !== undefined) this.pin(reference, found);
+    return found;
+  }
+
+  private pin(reference: string, compiled: CompiledTransform): void {
+    if (this.pins.size >= PINNED_REFERENCES) this.pins.clear();
+    this.pins.set(reference, compiled);
   }
 
   private async newestVersion(name: string, reference: string): Promise<number> {
@@ -133,6 +155,9 @@ export class TransformCatalog {
     return stored.version;
   }
 }
+
+/** The most pinned references a catalog remembers before it starts again. */
+const PINNED_REFERENCES = 1000;
 
 /**
  * Takes `name@version` or `name` apart.

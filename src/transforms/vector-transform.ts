@@ -12,4 +12,6 @@ export interface VectorTransform {
   readNames(featureNames: readonly string[]): readonly string[];
   /** The transformed vector of the first `requested` features of a vector read for {@link readNames}. */
   apply(vector: FeatureVector, requested?: number): FeatureVector;
+  /** {@link apply} on a vector no one else holds, which it may transform in place. */
+  applyOwned(vector: FeatureVector, requested?: number): FeatureVector;
 }

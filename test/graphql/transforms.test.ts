@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO_OPERATIONS } from "../../src/graphql/demo-data.js";
 import { FeatureService } from "../../src/index.js";
-import { codes, query, run, type TestApp, testApp } from "./client.js";
+import { codes, post, query, run, type TestApp, testApp } from "./client.js";
 import { CountingStore } from "./counting-store.js";
 import {
   RegisterTransformDocument,
@@ -270,5 +272,37 @@ describe("applyTransform", () => {
     });
     expect(reply.data?.vector?.transform).toBe("user_model@1");
     expect(Object.keys(reply.data?.vector?.values as object)).toEqual(["age", "clicks_per_session"]);
+  });
+});
+
+describe("the documented operations", () => {
+  it("GraphiQL's transform examples run on the demo data, in order", async () => {
+    const registered = await post(t.app, { query: DEMO_OPERATIONS, operationName: "RegisterUserModel" });
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data).toMatchObject({
+      registerTransform: { created: true, transform: { reference: "user_model@1" } },
+    });
+    const read = await post<{ vector: { values: Record<string, unknown> } }>(t.app, {
+      query: DEMO_OPERATIONS,
+      operationName: "ModelInput",
+    });
+    expect(read.errors).toBeUndefined();
+    expect(Object.keys(read.data?.vector.values ?? {})).toEqual([
+      "age",
+      "country",
+      "clicks_7d",
+      "clicks_per_session",
+    ]);
+  });
+
+  it("the README's Transforms section runs as written, block after block", async () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Transforms"), readme.indexOf("## Performance"));
+    const blocks = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of blocks) {
+      const reply = await post(t.app, { query: block });
+      expect(reply.errors, block).toBeUndefined();
+    }
   });
 });

@@ -27,7 +27,9 @@ export const l2Normalize: StepKind = {
         squares += x * x;
       }
       const norm = Math.sqrt(squares);
-      return value.map((x) => (norm === 0 ? 0 : (x as number) / norm));
+      const out = new Array<number>(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = norm === 0 ? 0 : (value[i] as number) / norm;
+      return out;
     };
   },
 };

@@ -22,9 +22,11 @@ export const oneHot: StepKind = {
   compile(params) {
     const index = categoryIndex(params);
     const width = (params.categories as Category[]).length + 1;
+    const zeros = new Array<number>(width).fill(0);
     return (value) => {
       if (value === null) return null;
-      const out = new Array<number>(width).fill(0);
+      // A copy of one all-zero list: cheaper than filling a new one.
+      const out = zeros.slice();
       out[index.get(value) ?? width - 1] = 1;
       return out;
     };
