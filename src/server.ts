@@ -130,10 +130,12 @@ function drain(server: Server, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Starts the server and stops it on SIGTERM or SIGINT: in-flight requests finish, the pubsub
- * and the store close, and the process exits 0 (1 if stopping failed).
+ * Runs the server as the process's one job: sets the process's log level from the
+ * configuration, starts the server, and stops it on SIGTERM or SIGINT: in-flight requests
+ * finish, the pubsub and the store close, and the process exits 0 (1 if stopping failed).
  */
 export async function runServer(config: ServerConfig): Promise<RunningServer> {
+  logger.level = config.logLevel;
   const running = await startServer(config);
   const onSignal = (signal: NodeJS.Signals) => {
     // stop() closes the listening socket synchronously, before this line is logged.

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-/** The repository root, where `src/cli.ts` lives. */
+/** The repository root, where `src/cli/main.ts` lives. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** A log line of the server (pino JSON). */
@@ -21,7 +21,7 @@ export class ServerProcess {
   private buffered = "";
 
   private constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    this.child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
       cwd: ROOT,
       env: { ...process.env, FEATURESTORE_LOG_LEVEL: "info", NODE_ENV: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
