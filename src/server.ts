@@ -47,8 +47,8 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
 
 /**
  * Opens the store and its pubsub (see {@link openPubSub}: replicas over one Redis or PostgreSQL
- * store share their changes), loads the demo data into an empty store (unless turned off), and
- * listens.
+ * store share their changes), listens, then loads the demo data into an empty store (unless
+ * turned off). A request that arrives while the demo data loads may see part of it.
  * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened, or the
  * pubsub's connection error.
  */
@@ -60,7 +60,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const changes = await openPubSub(store);
     pubsub = changes;
     const service = new FeatureService(store);
-    if (config.demoData) await loadDemoDataIfEmpty(service);
     const app = createApp(appOptionsFrom(config, service, changes));
     const server = createServer(
       {
@@ -82,6 +81,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         resolve();
       });
     });
+    // Only once the port is ours: a server that cannot listen must not have filled the store.
+    if (config.demoData) await loadDemoDataIfEmpty(service);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}${GRAPHQL_PATH}`;

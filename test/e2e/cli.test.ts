@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { once } from "node:events";
+import { createServer, type Server } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
 import { ServerProcess } from "./server-process.js";
+
+const blockers: Server[] = [];
+
+afterEach(() => {
+  for (const blocker of blockers.splice(0)) blocker.close();
+});
 
 /**
  * Asserts that the command failed with `code` and said why in one readable line on stderr,
@@ -13,6 +21,17 @@ function expectOneLineFailure(run: ServerProcess, code: number, reason: RegExp):
   // Log lines are JSON: a stack's line breaks show there as the two characters \n.
   expect(run.log()).not.toMatch(/\\n\s+at /);
   expect(run.lines.filter((line) => line.level >= 50)).toEqual([]);
+}
+
+/** A port something else is listening on. */
+async function portInUse(): Promise<number> {
+  const blocker = createServer();
+  blockers.push(blocker);
+  blocker.listen(0, "127.0.0.1");
+  await once(blocker, "listening");
+  const address = blocker.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
 }
 
 describe("the featurestore command", () => {
@@ -56,6 +75,13 @@ describe("the featurestore command", () => {
       2,
       /--log-level must be one of/,
     );
+  });
+
+  it("says in one line that the port is in use, having loaded no demo data", async () => {
+    const port = await portInUse();
+    const run = await ServerProcess.runToExit(["serve", "--port", String(port), "--store-url", "memory://"]);
+    expectOneLineFailure(run, 1, new RegExp(`address already in use 127\\.0\\.0\\.1:${port}`));
+    expect(run.lines.some((line) => String(line.msg).startsWith("loaded the demo data"))).toBe(false);
   });
 
   it("says in one line that the store cannot be reached", async () => {
