@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/build-once.ts"],
     env: { FEATURESTORE_LOG_LEVEL: "silent" },
     testTimeout: 30_000,
     hookTimeout: 30_000,
