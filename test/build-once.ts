@@ -1,7 +1,8 @@
 /**
  * Vitest's global setup: builds the package once before any test runs (`npm run build`;
- * incremental, so it writes nothing when nothing changed). `npm start` runs `dist/`, and
- * building here, once, means no test rebuilds `dist/` while another reads it.
+ * incremental, so it writes nothing when nothing changed). The GraphiQL tests serve the
+ * files the build copies into `dist/graphiql/`, `npm start` runs `dist/`, and building here,
+ * once, means no test rebuilds `dist/` while another reads it.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
