@@ -25,10 +25,10 @@ export class ServerProcess {
   private readonly waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   private buffered = "";
 
-  private constructor(command: readonly string[], env: Record<string, string>) {
+  private constructor(command: readonly string[], env: Record<string, string>, cwd = ROOT) {
     const [file = "", ...args] = command;
     this.child = spawn(file, args, {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, FEATURESTORE_LOG_LEVEL: "info", NODE_ENV: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -53,6 +53,15 @@ export class ServerProcess {
    */
   static startNpm(env: Record<string, string>): Promise<ServerProcess & { url: string; pid: number }> {
     return ServerProcess.listening(new ServerProcess(["npm", "start"], env));
+  }
+
+  /** Starts any command that runs the server (an installed `featurestore`), in `cwd`. */
+  static startCommand(
+    command: readonly string[],
+    env: Record<string, string>,
+    cwd: string,
+  ): Promise<ServerProcess & { url: string; pid: number }> {
+    return ServerProcess.listening(new ServerProcess(command, env, cwd));
   }
 
   private static async listening(
