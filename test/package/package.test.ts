@@ -98,7 +98,8 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe("the installed package", () => {
+// Generous: each step starts Node processes or TypeScript, on two cores shared with others.
+describe("the installed package", { timeout: 300_000 }, () => {
   it("installs without peer-dependency warnings, and without build-time packages", () => {
     expect(installOutput).not.toMatch(/ERESOLVE|peer dep|Conflicting peer|install-scripts/i);
     // The one warning left: graphql-yoga's current dependencies (@graphql-tools/executor and
