@@ -54,7 +54,7 @@ export type {
   TransformCatalogOptions,
   TransformRegistration,
 } from "./transforms/transform-catalog.js";
-export { parseReference, TransformCatalog } from "./transforms/transform-catalog.js";
+export { TransformCatalog } from "./transforms/transform-catalog.js";
 export type {
   DerivedDeclaration,
   FitSample,
@@ -66,5 +66,6 @@ export type {
   TransformDeclaration,
 } from "./transforms/transform-model.js";
 export { referenceOf } from "./transforms/transform-model.js";
+export { parseReference } from "./transforms/transform-reference.js";
 export type { ValueShape } from "./transforms/value-shape.js";
 export type { VectorTransform } from "./transforms/vector-transform.js";

@@ -14,6 +14,7 @@ import {
   type Settings,
   secret,
   text,
+  transformReference,
 } from "./settings.js";
 import { storeSchemes } from "./store/backend-registry.js";
 
@@ -39,6 +40,8 @@ export interface ServerConfig {
   introspection: boolean;
   /** Suggest similar names in error messages. */
   fieldSuggestions: boolean;
+  /** The stored transform (`name@version`, or `name`) that reads asking for `applyTransform` get. */
+  defaultTransform: string | undefined;
   /** Request limits that differ from the defaults. */
   limits: Partial<ApiLimits>;
   /** How long SIGTERM waits for in-flight requests before cutting connections. */
@@ -177,6 +180,12 @@ const SERVER_SETTINGS: Settings<ServerSettings> = {
     type: onOff,
     default: { development: true, production: false },
     help: '"did you mean" hints in errors',
+  },
+  defaultTransform: {
+    env: "FEATURESTORE_DEFAULT_TRANSFORM",
+    type: transformReference,
+    default: { value: undefined },
+    help: "stored transform (name@version, or name for its newest version) that applyTransform: true applies",
   },
   ...limitSettings(),
   shutdownTimeoutMs: {

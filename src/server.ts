@@ -61,7 +61,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   try {
     const changes = await openChangeFeed(config.storeUrl);
     pubsub = changes;
-    const service = new FeatureService(store);
+    const service = new FeatureService(store, { defaultTransform: config.defaultTransform });
     const app = createApp(appOptionsFrom(config, service, changes));
     const server = createServer(
       {

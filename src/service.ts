@@ -14,12 +14,12 @@ import type { FeatureTransform } from "./core/transform.js";
 import type { FeatureStore, ReadOptions } from "./store/feature-store.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 import {
-  parseReference,
   TransformCatalog,
   type TransformCatalogOptions,
   type TransformRegistration,
 } from "./transforms/transform-catalog.js";
 import type { StoredTransform, TransformDeclaration } from "./transforms/transform-model.js";
+import { parseReference } from "./transforms/transform-reference.js";
 import type { VectorTransform } from "./transforms/vector-transform.js";
 
 /** Options of {@link FeatureService}. */

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { ConfigurationError } from "./core/errors.js";
+import { parseReference } from "./transforms/transform-reference.js";
 
 /**
  * How a setting's text (an environment variable or a flag's value) becomes its value.
@@ -134,6 +135,20 @@ export const secret: SettingType<string | undefined> = {
     }
     if (/\s/.test(token)) throw new ConfigurationError(`${source} must not contain whitespace`);
     return token;
+  },
+};
+
+/** A stored transform's reference, `name@version` or `name`, checked like a read checks it. */
+export const transformReference: SettingType<string | undefined> = {
+  placeholder: "<ref>",
+  parse(raw, source) {
+    const reference = raw.trim();
+    try {
+      parseReference(reference);
+    } catch (err) {
+      throw new ConfigurationError(`${source}: ${(err as Error).message}`);
+    }
+    return reference;
   },
 };
 

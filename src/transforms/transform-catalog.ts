@@ -12,6 +12,7 @@ import {
   type StoredTransform,
   type TransformDeclaration,
 } from "./transform-model.js";
+import { parseReference } from "./transform-reference.js";
 
 /** Options of a {@link TransformCatalog}. */
 export interface TransformCatalogOptions {
@@ -158,21 +159,3 @@ export class TransformCatalog {
 
 /** The most pinned references a catalog remembers before it starts again. */
 const PINNED_REFERENCES = 1000;
-
-/**
- * Takes `name@version` or `name` apart.
- * @throws ValidationError when it is neither.
- */
-export function parseReference(reference: unknown): { name: string; version: number | undefined } {
-  if (typeof reference === "string") {
-    const at = reference.lastIndexOf("@");
-    const name = at < 0 ? reference : reference.slice(0, at);
-    const digits = at < 0 ? undefined : reference.slice(at + 1);
-    const version =
-      digits === undefined ? undefined : /^[1-9][0-9]{0,14}$/.test(digits) ? Number(digits) : Number.NaN;
-    if (isValidName(name) && !Number.isNaN(version)) return { name, version };
-  }
-  throw new ValidationError(
-    `invalid transform reference ${showValue(reference)}: expected "name" or "name@version" (version 1, 2, ...)`,
-  );
-}

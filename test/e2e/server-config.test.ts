@@ -23,6 +23,7 @@ describe("readServerConfig", () => {
       graphiql: true,
       introspection: true,
       fieldSuggestions: true,
+      defaultTransform: undefined,
       limits: {},
       shutdownTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
@@ -156,6 +157,21 @@ describe("readServerConfig", () => {
     expect(() => readServerConfig({ FEATURESTORE_READ_TOKEN: "   " }, [])).toThrow(ConfigurationError);
     expect(() => readServerConfig({}, ["--token", ""])).toThrow(/--token is set but empty/);
     expect(() => readServerConfig({}, ["--token=a b"])).toThrow(/whitespace/);
+  });
+
+  it("reads the default transform from its variable and its flag, and refuses a malformed one", () => {
+    expect(readServerConfig({ FEATURESTORE_DEFAULT_TRANSFORM: " user_model@3 " }, []).defaultTransform).toBe(
+      "user_model@3",
+    );
+    expect(
+      readServerConfig({ FEATURESTORE_DEFAULT_TRANSFORM: "a@1" }, ["--default-transform", "b"])
+        .defaultTransform,
+    ).toBe("b");
+    expect(() => readServerConfig({ FEATURESTORE_DEFAULT_TRANSFORM: "user_model@0" }, [])).toThrow(
+      /FEATURESTORE_DEFAULT_TRANSFORM/,
+    );
+    expect(() => readServerConfig({}, ["--default-transform", "no spaces"])).toThrow(ConfigurationError);
+    expect(serveHelp()).toMatch(/--default-transform <ref>[\s\S]*?env:\s+FEATURESTORE_DEFAULT_TRANSFORM/);
   });
 
   it("refuses values that do not parse, naming the setting", () => {

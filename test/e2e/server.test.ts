@@ -61,6 +61,29 @@ async function startSlowRequest(
 }
 
 describe("the server, run as `npm start` runs it", () => {
+  it("applies the stored transform its settings name to reads asking for applyTransform", async () => {
+    const server = await ServerProcess.start([], {
+      ...env,
+      FEATURESTORE_URL: "memory://",
+      FEATURESTORE_DEFAULT_TRANSFORM: "user_model",
+    });
+    running.push(server);
+    const read = `{ vector(entityId: "user-1", featureNames: ["age"], applyTransform: true) { transform values } }`;
+    // Not registered yet: the read says so, with its code.
+    const before = await graphql(server.url, read);
+    expect(before.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "TRANSFORM_NOT_FOUND", transform: "user_model" } }),
+    ]);
+    const registered = await graphql(
+      server.url,
+      `mutation { registerTransform(input: { name: "user_model", features: [{ featureName: "age", steps: [{ kind: CLIP, max: 30 }] }] }) { created } }`,
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(registered.body).toEqual({ data: { registerTransform: { created: true } } });
+    const after = await graphql(server.url, read);
+    expect(after.body).toEqual({ data: { vector: { transform: "user_model@1", values: { age: 30 } } } });
+  });
+
   it("serves GraphQL, health and GraphiQL over HTTP, and drains on SIGTERM before exiting 0", async () => {
     const server = await ServerProcess.start([], env);
     running.push(server);
