@@ -39,8 +39,9 @@ interface Layout {
 /**
  * A stored transform version turned into one function over vectors, once (the service keeps
  * them cached by `name@version`): the steps of each feature composed, the derived features'
- * expressions compiled. This is the one code path that applies a stored transform: serving
- * reads and training reads alike call {@link apply}.
+ * expressions compiled. This is the one code path that applies a stored transform: every read
+ * that applies one (one vector, a batch, a group, GraphQL's fields) calls {@link apply} or
+ * {@link applyOwned}, which share one body.
  */
 export class CompiledTransform implements VectorTransform {
   /** `name@version`: what the vector and each entry it produced say. */
