@@ -11,8 +11,9 @@ import type {
   ValueWrite,
 } from "./core/models.js";
 import type { FeatureTransform } from "./core/transform.js";
-import type { FeatureStore, ReadOptions } from "./store/feature-store.js";
+import type { FeatureStore, ReadOptions, VectorReadOptions } from "./store/feature-store.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
+import type { EntityRow, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
 
 /** Options of {@link FeatureService}. */
 export interface FeatureServiceOptions {
@@ -178,8 +179,21 @@ export class FeatureService {
   getVectorsSettled(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions = {},
   ): Promise<(FeatureVector | FeatureStoreError)[]> {
-    return this.store.getVectorsSettled(entityIds, featureNames);
+    return this.store.getVectorsSettled(entityIds, featureNames, options);
+  }
+
+  /**
+   * A point-in-time training set over the entity rows, streamed in chunks (see
+   * `FeatureStore.trainingSet`): what the GraphQL `trainingSet` field and the file export read.
+   */
+  trainingSet<R extends EntityRow>(
+    rows: AsyncIterable<R> | Iterable<R>,
+    featureNames: readonly string[],
+    options: TrainingSetOptions = {},
+  ): AsyncGenerator<TrainingRow<R>[]> {
+    return this.store.trainingSet(rows, featureNames, options);
   }
 
   /** The vector with this service's transform applied, or as it is when there is none. */

@@ -77,6 +77,12 @@ export interface VectorEntry {
   usedDefault: boolean;
   /** False when the name is not a registered feature (its value is then `null`). */
   registered: boolean;
+  /**
+   * Present, and true, only when the answer of a read as of a time may lie in history the
+   * backend has trimmed (see `BackendCapabilities.historyRetention`): the value is then `null`,
+   * neither a stored value nor the default, since the true one is unknown.
+   */
+  historyTrimmed?: true;
 }
 
 /** Several features of one entity, read together. */

@@ -10,7 +10,14 @@ import {
   type CatalogRecord,
   type StoreBackend,
 } from "../backend.js";
-import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+import {
+  type AsOfEntry,
+  type AsOfRow,
+  type EntryKey,
+  type EntryWrite,
+  type StoredEntry,
+  supersedes,
+} from "../entry.js";
 
 /** Options of the SQLite backend. */
 export interface SQLiteBackendOptions {
@@ -226,9 +233,20 @@ export class SQLiteBackend implements StoreBackend {
     return row && toEntry(row);
   }
 
-  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    const row = this.sql().asOf.get(key.featureName, key.entityId, asOfMs) as EntryRow | undefined;
-    return row && toEntry(row);
+  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
+    const width = featureNames.length;
+    const out: AsOfEntry[] = new Array(rows.length * width);
+    const pairs = JSON.stringify(rows.map((r) => [r.entityId, r.asOfMs]));
+    const found = this.sql().asOfRows.all(pairs, JSON.stringify(featureNames)) as [
+      number,
+      number,
+      number,
+      number,
+      string | null,
+    ][];
+    for (const [r, f, version, eventTimeMs, payload] of found)
+      out[r * width + f] = { version, eventTimeMs, payload };
+    return out;
   }
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
@@ -269,10 +287,19 @@ function prepare(db: Database.Database) {
     version: db.prepare(
       "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND version = ?",
     ),
-    asOf: db.prepare(
-      `SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND event_time <= ?
-       ORDER BY event_time DESC, version DESC LIMIT 1`,
-    ),
+    // One query per batch of rows: for each (row, feature) a correlated subquery walks the
+    // (feature, entity, event_time, version) index backwards to the entry in force, and the
+    // history row is then fetched by its primary key.
+    asOfRows: db
+      .prepare(
+        `WITH r AS MATERIALIZED (SELECT key AS i, value ->> 0 AS entity, value ->> 1 AS at FROM json_each(?))
+         SELECT r.i, f.key, h.version, h.event_time, h.payload
+         FROM r CROSS JOIN json_each(?) f
+         CROSS JOIN history h ON h.feature = f.value AND h.entity = r.entity AND h.version = (
+           SELECT x.version FROM history x WHERE x.feature = f.value AND x.entity = r.entity AND x.event_time <= r.at
+           ORDER BY x.event_time DESC, x.version DESC LIMIT 1)`,
+      )
+      .raw(true),
     history: db.prepare(
       "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? ORDER BY version",
     ),
