@@ -2,7 +2,7 @@ import type { NormalizedDefinition, StoredGroup } from "../../core/models.js";
 import { builder } from "../builder.js";
 import { GROUP_VECTOR_COST } from "../limits.js";
 import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } from "./feature-definition.js";
-import { FeatureVectorRef, loadVector } from "./feature-vector.js";
+import { AS_OF_DESCRIPTION, FeatureVectorRef, loadVector } from "./feature-vector.js";
 
 /** A named set of features registered and read together. */
 const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement({
@@ -71,14 +71,15 @@ builder.queryFields((t) => ({
     args: {
       entityId: t.arg.id({ required: true }),
       groupName: t.arg.string({ required: true }),
+      asOf: t.arg({ type: "DateTime", description: AS_OF_DESCRIPTION }),
     },
     complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-    resolve: async (_root, { entityId, groupName }, ctx) => {
+    resolve: async (_root, { entityId, groupName, asOf }, ctx) => {
       // The request's loader finds the group, batched with the other group lookups so that the
       // vector reads that follow share one batch too; when it finds none, the service says why
       // (VALIDATION_FAILED for a malformed name, else GROUP_NOT_FOUND).
       const group = (await ctx.loaders.group.load(groupName)) ?? (await ctx.service.requireGroup(groupName));
-      return loadVector(ctx, entityId, group.featureNames);
+      return loadVector(ctx, entityId, group.featureNames, asOf ?? undefined);
     },
   }),
 }));

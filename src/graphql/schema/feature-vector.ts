@@ -2,8 +2,8 @@ import type { FeatureVector, VectorEntry } from "../../core/models.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 
-/** One feature's slot in a vector. */
-const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
+/** One feature's slot in a vector or a training row. */
+export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
   description: "One feature of a vector: the value served and where it came from.",
   fields: (t) => ({
     featureName: t.exposeString("featureName"),
@@ -29,8 +29,17 @@ const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
     registered: t.exposeBoolean("registered", {
       description: "False when the name is not a registered feature (its value is then null).",
     }),
+    historyTrimmed: t.boolean({
+      description:
+        "True when the answer as of the instant asked for may lie in history the backend has trimmed: the value is then null, neither stored nor the default, since the true one is unknown.",
+      resolve: (entry) => entry.historyTrimmed === true,
+    }),
   }),
 });
+
+/** The `asOf` argument of the vector fields. */
+export const AS_OF_DESCRIPTION =
+  "Read as of this instant: per feature the value with the greatest event time at or before it (ties: the higher version), TTL judged then. Default: now, the same rule at the moment of reading.";
 
 /** Several features of one entity, read together. */
 export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector").implement({
@@ -59,9 +68,10 @@ export function loadVector(
   ctx: GraphQLContext,
   entityId: string,
   featureNames: readonly string[],
+  asOf?: Date,
 ): Promise<FeatureVector> {
   ctx.readBudget.take(1, featureNames.length);
-  return ctx.loaders.vectors(featureNames).load(entityId);
+  return ctx.loaders.vectors(featureNames, asOf).load(entityId);
 }
 
 builder.queryFields((t) => ({
@@ -77,10 +87,11 @@ builder.queryFields((t) => ({
         defaultValue: false,
         description: "Apply the server's pre-serving transforms, when it has any.",
       }),
+      asOf: t.arg({ type: "DateTime", description: AS_OF_DESCRIPTION }),
     },
     complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
-    resolve: (_root, { entityId, featureNames, applyTransform }, ctx) => {
-      const vector = loadVector(ctx, entityId, featureNames);
+    resolve: (_root, { entityId, featureNames, applyTransform, asOf }, ctx) => {
+      const vector = loadVector(ctx, entityId, featureNames, asOf ?? undefined);
       return applyTransform ? vector.then((v) => ctx.service.transformed(v)) : vector;
     },
   }),
@@ -95,14 +106,15 @@ builder.queryFields((t) => ({
         defaultValue: false,
         description: "Apply the server's pre-serving transforms, when it has any.",
       }),
+      asOf: t.arg({ type: "DateTime", description: AS_OF_DESCRIPTION }),
     },
     complexity: (args) => ({
       field: Math.max(args.entityIds.length * args.featureNames.length, 1),
       multiplier: args.entityIds.length,
     }),
-    resolve: (_root, { entityIds, featureNames, applyTransform }, ctx) => {
+    resolve: (_root, { entityIds, featureNames, applyTransform, asOf }, ctx) => {
       ctx.readBudget.take(entityIds.length, featureNames.length);
-      const loader = ctx.loaders.vectors(featureNames);
+      const loader = ctx.loaders.vectors(featureNames, asOf ?? undefined);
       const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
       return applyTransform ? vectors.then((vs) => vs.map((v) => ctx.service.transformed(v))) : vectors;
     },
