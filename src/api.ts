@@ -5,10 +5,10 @@
  */
 export type { AppOptions, FeatureStoreApp } from "./app.js";
 export { createApp, GRAPHQL_PATH } from "./app.js";
-export type { AuthOptions } from "./graphql/auth.js";
 export type { FeatureEventsOptions } from "./graphql/events.js";
 export type { ApiLimits } from "./graphql/limits.js";
 export { DEFAULT_LIMITS } from "./graphql/limits.js";
+export type { AuthOptions } from "./graphql/plugins/use-bearer-auth.js";
 export type { RunningServer } from "./server.js";
 export { runServer, startServer } from "./server.js";
 export type { ServerConfig } from "./server-config.js";

@@ -1,24 +1,32 @@
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { FeatureStoreError } from "./core/errors.js";
 import { logger } from "./core/logger.js";
-import { type AuthOptions, useBearerAuth } from "./graphql/auth.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
-import { corsPolicy, useVaryOrigin } from "./graphql/cors.js";
+import { corsPolicy } from "./graphql/cors.js";
 import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
-import { useDocumentLimits } from "./graphql/document-limits.js";
-import {
-  maskError,
-  useClientErrorStatus,
-  useRequestParseErrors,
-  useVariableErrorCode,
-} from "./graphql/errors.js";
+import { DocumentCache, NO_ERROR_CACHE } from "./graphql/document-cache.js";
+import { maskError } from "./graphql/errors.js";
 import { FeatureEvents } from "./graphql/events.js";
-import { useSchemaExposure } from "./graphql/exposure.js";
-import { renderOfflineGraphiQL, useGraphiQLAssets } from "./graphql/graphiql.js";
-import { type PubSubState, useHealthEndpoint } from "./graphql/health.js";
-import { type ApiLimits, resolveLimits, useBodyLimit } from "./graphql/limits.js";
+import { renderOfflineGraphiQL } from "./graphql/graphiql.js";
+import { type ApiLimits, resolveLimits } from "./graphql/limits.js";
+import { type AuthOptions, useBearerAuth } from "./graphql/plugins/use-bearer-auth.js";
+import { useBodyLimit } from "./graphql/plugins/use-body-limit.js";
+import { useClientErrorStatus } from "./graphql/plugins/use-client-error-status.js";
+import { useCsrfPrevention } from "./graphql/plugins/use-csrf-prevention.js";
+import { useDocumentCache } from "./graphql/plugins/use-document-cache.js";
+import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
+import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
+import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
+import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
+import { useNotAcceptable } from "./graphql/plugins/use-not-acceptable.js";
+import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
+import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
+import { useStrictUtf8 } from "./graphql/plugins/use-strict-utf8.js";
+import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
+import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media-type.js";
+import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
+import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
 import { schema } from "./graphql/schema/index.js";
 import type { FeatureService } from "./service.js";
 import { createFeaturePubSub, type FeaturePubSub } from "./store/changes/change-feed.js";
@@ -46,6 +54,12 @@ export interface AppOptions {
   /** Suggest similar names in error messages. Default true; turn off in production. */
   fieldSuggestions?: boolean;
   /**
+   * The cache of parsed documents, keyed by their text. Left out, each app has its own with the
+   * default bounds (see `DEFAULT_DOCUMENT_CACHE_LIMITS`); pass one to bound it otherwise or to
+   * look into it.
+   */
+  documentCache?: DocumentCache;
+  /**
    * The channel mutations announce their writes on and subscriptions listen to. The default is
    * an in-process one; pass one built on a distributed event target to share changes between
    * replicas, or to publish and listen from elsewhere in the process.
@@ -60,6 +74,13 @@ export type FeatureStoreApp = YogaServerInstance<Record<string, unknown>, GraphQ
 
 /** The endpoint GraphQL is served at. */
 export const GRAPHQL_PATH = "/graphql";
+
+/** The GraphiQL page: its title, and the example operations it opens with. */
+const GRAPHIQL_OPTIONS = Object.freeze({
+  title: "Feature store",
+  defaultQuery: DEMO_OPERATIONS,
+  defaultEditorToolsVisibility: false,
+});
 
 /** Yoga's liveness probe: 200 while the process serves HTTP, whatever the store's state. */
 const LIVENESS_PATH = "/livez";
@@ -87,11 +108,12 @@ function yogaLogger(): YogaLogger {
  * Builds the GraphQL API over a service, without listening: tests call `app.fetch(request)`,
  * the server hands the app to `http.createServer`.
  *
- * - `POST /graphql` runs operations (GraphQL over HTTP); `GET /graphql` from a browser shows GraphiQL.
+ * - `POST /graphql` runs operations (GraphQL over HTTP), `GET /graphql?query=...` queries and
+ *   subscriptions; `GET /graphql` from a browser shows GraphiQL. Any other path is a coded 404.
  * - `GET /health` reports the store's health (200, or 503 when the backend is down).
  * - Domain errors carry their code in `extensions.code`; anything else is masked and logged.
- * - CSRF prevention is always on: a request must be preflighted by the browser (a JSON body)
- *   or carry the `x-graphql-yoga-csrf` header.
+ * - CSRF prevention is always on: a POST must be preflighted by the browser (a JSON body) or
+ *   carry the `x-graphql-yoga-csrf` header; a GET cannot run a mutation and needs neither.
  * - Each document is held to the limits (tokens, depth, aliases, cost, entity ids and reads),
  *   and each subscription to its own bounded queue (see `ApiLimits`).
  *
@@ -113,31 +135,36 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   });
   const deps = { service: options.service, limits, events };
   const graphiql = options.graphiql !== false;
-  const plugins: Plugin[] = [
-    useCSRFPrevention(),
-    useClientErrorStatus(),
-    useRequestParseErrors(),
-    useVariableErrorCode(),
-    useBodyLimit(limits.maxBodyBytes),
+  const documentCache = options.documentCache ?? new DocumentCache();
+  // Order matters where plugins answer requests or wrap the request parser; see each comment.
+  const plugins = [
+    // Paths other than GraphQL: answered before anything below looks at the request.
     useHealthEndpoint(options.service.store, options.pubsubState),
+    graphiql && useGraphiQLAssets(),
+    // After every plugin that serves a path of its own.
+    useUnhandledRoute(GRAPHQL_PATH),
+    // Refusals judged on the request's headers alone, the token first: an anonymous client
+    // learns nothing else about its request.
+    useBearerAuth(options.auth ?? {}),
+    useCsrfPrevention(),
+    useUnsupportedMediaType(),
+    // Wrappers of the request parser: the later one runs first. The body is read bounded, then
+    // decoded as UTF-8, then parsed.
+    useRequestParseErrors(),
+    useStrictUtf8(),
+    useBodyLimit(limits.maxBodyBytes),
     useDocumentLimits(limits),
-    {
-      // app.dispose() (the server's shutdown) ends the subscription streams, which never end by themselves.
-      onDispose() {
-        events.close();
-      },
-    },
-  ];
-  const auth = useBearerAuth(options.auth ?? {}, { graphqlPath: GRAPHQL_PATH });
-  if (auth) plugins.push(auth);
-  const exposure = useSchemaExposure({
-    introspection: options.introspection ?? graphiql,
-    fieldSuggestions: options.fieldSuggestions ?? true,
-  });
-  if (exposure) plugins.push(exposure);
-  if (graphiql) plugins.push(useGraphiQLAssets());
-  const vary = useVaryOrigin(options.corsOrigins ?? []);
-  if (vary) plugins.push(vary);
+    useDocumentCache(documentCache),
+    useSchemaExposure({
+      introspection: options.introspection ?? graphiql,
+      fieldSuggestions: options.fieldSuggestions ?? true,
+    }),
+    useVariableErrorCode(),
+    useClientErrorStatus(),
+    useNotAcceptable(),
+    useVaryOrigin(options.corsOrigins ?? []),
+    useEndSubscriptionsOnDispose(events),
+  ].filter((plugin): plugin is Plugin => typeof plugin === "object" && plugin !== null);
 
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -145,15 +172,17 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: LIVENESS_PATH,
     landingPage: false,
-    graphiql: !graphiql
-      ? false
-      : { title: "Feature store", defaultQuery: DEMO_OPERATIONS, defaultEditorToolsVisibility: false },
+    // Yoga would show GraphiQL at /graphql/ and //graphql too; those paths are a 404 like any other.
+    graphiql: graphiql
+      ? (request) => new URL(request.url).pathname === GRAPHQL_PATH && GRAPHIQL_OPTIONS
+      : false,
     renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError, isDev: false },
     logging: yogaLogger(),
     cors: corsPolicy(options.corsOrigins ?? []),
     // useBodyLimit enforces limits.maxBodyBytes at a fraction of the cost of yoga's own check.
     maxRequestBodySize: false,
+    parserAndValidationCache: { documentCache, errorCache: NO_ERROR_CACHE },
     multipart: false,
     plugins,
   });

@@ -29,6 +29,8 @@ export type { BackendCapabilities, CatalogKind, CatalogRecord, StoreBackend } fr
 export { backendFailed } from "./store/backend.js";
 export type { BackendDescriptor } from "./store/backend-descriptor.js";
 export { registerBackend, storeSchemes } from "./store/backend-registry.js";
+export type { BackendCall } from "./store/catalog.js";
+export { Catalog } from "./store/catalog.js";
 export type { ChangeFeed, FeaturePubSub, ValueChange } from "./store/changes/change-feed.js";
 export { createFeaturePubSub } from "./store/changes/change-feed.js";
 export type { ChangeListener } from "./store/changes/change-listeners.js";

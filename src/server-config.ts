@@ -145,6 +145,13 @@ const SETTINGS: readonly Setting[] = [
     help: "largest request body (default 1048576)",
   },
   {
+    key: "maxDocumentBytes",
+    env: "FEATURESTORE_MAX_DOCUMENT_BYTES",
+    flag: "max-document-bytes",
+    kind: "integer",
+    help: `longest query document, in bytes (default ${DEFAULT_LIMITS.maxDocumentBytes})`,
+  },
+  {
     key: "maxTokens",
     env: "FEATURESTORE_MAX_TOKENS",
     flag: "max-tokens",

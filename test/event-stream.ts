@@ -6,8 +6,8 @@ export interface StreamEvent<TData> {
 
 /**
  * A subscription over server-sent events, read as a browser's EventSource would: `next` events
- * off the response body of a POST, to a real server (`fetch`, the default) or to an app in
- * process (pass `app.fetch`).
+ * off the response body of a POST (or of a GET, see {@link EventStream.get}), to a real server
+ * (`fetch`, the default) or to an app in process (pass `app.fetch`).
  */
 export class EventStream<TData> {
   private readonly reader: ReadableStreamDefaultReader<string>;
@@ -32,6 +32,21 @@ export class EventStream<TData> {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
       body: JSON.stringify({ query }),
+    });
+    return new EventStream<TData>(response);
+  }
+
+  /**
+   * Subscribes as a browser's `EventSource` does: a GET with the operation in the query string,
+   * `Accept: text/event-stream` and no other header (an EventSource cannot set any).
+   */
+  static async get<TData>(
+    url: string,
+    query: string,
+    fetcher: (url: string, init: RequestInit) => Promise<Response> | Response = fetch,
+  ) {
+    const response = await fetcher(`${url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: "text/event-stream" },
     });
     return new EventStream<TData>(response);
   }

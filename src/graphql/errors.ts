@@ -1,23 +1,79 @@
-import { type ExecutionResult, GraphQLError } from "graphql";
-import { maskError as maskUnexpected, type Plugin } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { maskError as maskUnexpected } from "graphql-yoga";
 import { FeatureStoreError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
 
-/** Codes a client can see in `extensions.code`, beyond the library's own FeatureStoreError codes. */
+/**
+ * Codes a client can see in `extensions.code`, beyond the library's own FeatureStoreError codes:
+ * the ones the API sets, and the ones graphql-yoga sets that pass through our error mask. The
+ * README lists each (a test checks that it does).
+ */
 export const ApiErrorCode = {
   /** A request over one of the configured limits (`extensions.limit` names which). */
   LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
   /** A missing or wrong bearer token (HTTP 401). */
   UNAUTHENTICATED: "UNAUTHENTICATED",
-  /** A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400). */
+  /**
+   * A request that is not GraphQL over HTTP: a bad body, query string or header (HTTP 400); a
+   * method other than GET and POST, or a mutation over GET (HTTP 405, set by yoga).
+   */
   BAD_REQUEST: "BAD_REQUEST",
   /** A document that does not parse, or is nested too deeply to parse (HTTP 400). */
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  /**
+   * A document that parses but is not valid against the schema: an unknown field, a missing
+   * argument, a wrong literal (HTTP 400). Set by yoga.
+   */
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  /**
+   * A document that does not say which operation to run: an `operationName` it does not
+   * define, or several operations and no name (HTTP 400). Set by yoga.
+   */
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
   /** Variables that do not fit the types the operation declares for them (HTTP 400). */
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /** A subscription that fell too far behind the changes it was sent; its stream ends. */
   SUBSCRIBER_TOO_SLOW: "SUBSCRIBER_TOO_SLOW",
+  /**
+   * A path the server does not serve (HTTP 404). GraphQL is served at `/graphql` exactly: other
+   * spellings (`/graphql/`, `//graphql`, ...) are refused rather than served, so that nothing
+   * about a request depends on how a router might have matched its path.
+   */
+  NOT_FOUND: "NOT_FOUND",
+  /**
+   * A POST a browser could send from any site without asking first (a form or `text/plain`
+   * body, or none) that lacks the `x-graphql-yoga-csrf` header (HTTP 403): send a JSON body,
+   * or add the header.
+   */
+  CSRF_HEADER_REQUIRED: "CSRF_HEADER_REQUIRED",
+  /** A POST body in a media type no request parser reads (HTTP 415): send `application/json`. */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /**
+   * An Accept header that admits none of the media types the result can be sent in (HTTP 406),
+   * e.g. a subscription asked for as `application/json` only.
+   */
+  NOT_ACCEPTABLE: "NOT_ACCEPTABLE",
+  /**
+   * A failure the server did not expect (a bug): masked as "Unexpected error." and logged in
+   * full (HTTP 500, or a field error beside the other fields' answers). Set by yoga's mask.
+   */
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
+
+/**
+ * A refusal answered before GraphQL runs, in the body shape of every other error: a JSON
+ * `errors` list whose entry carries `extensions.code`, so a client tells refusals apart by code
+ * whatever stage of the server sent them.
+ */
+export function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return fetchAPI.Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
+}
 
 /** The message clients get for a backend failure; the backend's own words stay in the log. */
 const BACKEND_UNAVAILABLE_MESSAGE = "the feature store backend is unavailable; retry later";
@@ -53,8 +109,11 @@ function withoutOriginalError(error: Error): Error {
   return withExtensions(error, extensions);
 }
 
-/** The same error with other extensions (GraphQLError's are read-only). */
-function withExtensions(error: GraphQLError, extensions: GraphQLError["extensions"]): GraphQLError {
+/**
+ * The same error with other extensions. A GraphQLError's extensions are read-only, and the
+ * validation cache hands one error object to every request that sends its document.
+ */
+export function withExtensions(error: GraphQLError, extensions: GraphQLError["extensions"]): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
@@ -63,83 +122,4 @@ function withExtensions(error: GraphQLError, extensions: GraphQLError["extension
     originalError: error.originalError,
     extensions,
   });
-}
-
-/**
- * Answers a request that could not run because of what the client sent (a syntax error, an
- * invalid or over-limit query) with HTTP 400 whatever the Accept header. The GraphQL over
- * HTTP spec lets `application/json` responses use 200 there; a 4xx tells caches, proxies and
- * dashboards the truth. Unexpected failures keep their 5xx.
- */
-export function useClientErrorStatus(): Plugin {
-  return {
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      const single = result as ExecutionResult;
-      if ("data" in single || !single.errors?.length) return;
-      if (!single.errors.every(isClientError)) return;
-      setResult({ ...single, extensions: { ...single.extensions, http: { status: 400 } } });
-    },
-  };
-}
-
-function isClientError(error: GraphQLError): boolean {
-  const http = error.extensions.http as { status?: number } | undefined;
-  return http?.status === 400;
-}
-
-/**
- * Answers a query string or body the request parser cannot read (`variables={bad` in a GET, a
- * body that is not JSON) with 400 BAD_REQUEST. Yoga's GET parser lets JSON.parse's SyntaxError
- * escape, which would otherwise be a 500 logged with its stack, for a client's mistake.
- */
-export function useRequestParseErrors(): Plugin {
-  return {
-    onRequestParse({ requestParser, setRequestParser }) {
-      if (requestParser === undefined) return;
-      setRequestParser(async (request) => {
-        try {
-          return await requestParser(request);
-        } catch (err) {
-          if (err instanceof SyntaxError) {
-            throw new GraphQLError("the request's variables or extensions are not valid JSON", {
-              extensions: { code: ApiErrorCode.BAD_REQUEST, http: { status: 400 } },
-            });
-          }
-          throw err;
-        }
-      });
-    },
-  };
-}
-
-/**
- * Gives the errors of variables that do not coerce to their declared types the code
- * BAD_USER_INPUT. graphql-js reports them without a code, in a result without `data` (the
- * operation never started), which is how they are told apart from field errors.
- */
-export function useVariableErrorCode(): Plugin {
-  return {
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
-          setResult({ ...result, errors: result.errors.map(withInputCode) });
-        },
-      };
-    },
-    onSubscribe() {
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (Symbol.asyncIterator in result || "data" in result || !result.errors?.length) return;
-          setResult({ ...result, errors: result.errors.map(withInputCode) });
-        },
-      };
-    },
-  };
-}
-
-function withInputCode(error: GraphQLError): GraphQLError {
-  if (error.extensions.code !== undefined) return error;
-  return withExtensions(error, { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT });
 }

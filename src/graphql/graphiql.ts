@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { GraphiQLOptions, Plugin } from "graphql-yoga";
+import type { GraphiQLOptions } from "graphql-yoga";
 
 /*
  * Yoga's own GraphiQL page loads its stylesheet, script and editor workers from a public CDN,
@@ -32,10 +31,17 @@ const ASSET_FILES = {
   "graphql.worker.js": "monacoeditorwork/graphql.worker..bundle.js",
 } as const;
 
-type AssetName = keyof typeof ASSET_FILES;
+/** The name of one of the files served under {@link GRAPHIQL_ASSETS_PATH}. */
+export type AssetName = keyof typeof ASSET_FILES;
 
-function isAssetName(name: string): name is AssetName {
+/** Whether a requested name is one of the served files: nothing else is ever read from disk. */
+export function isAssetName(name: string): name is AssetName {
   return Object.hasOwn(ASSET_FILES, name);
+}
+
+/** Where a served file lies on disk, in the package's `dist/`. */
+export function assetFile(name: AssetName): string {
+  return join(distDir, ASSET_FILES[name]);
 }
 
 function assetUrl(name: AssetName): string {
@@ -48,32 +54,6 @@ const WORKER_URLS = {
   json: assetUrl("json.worker.js"),
   graphql: assetUrl("graphql.worker.js"),
 };
-
-/** A year: the most that caches honour, and safe because the URLs carry the version. */
-const CACHE_CONTROL = "public, max-age=31536000, immutable";
-
-function contentType(name: AssetName): string {
-  return name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
-}
-
-/**
- * Each file's bytes, read on its first request and kept for the life of the process (about
- * 9 MB in all): a server that nobody opens GraphiQL on never reads them, and every app in the
- * process shares one copy.
- */
-const loaded = new Map<AssetName, Promise<Uint8Array<ArrayBuffer>>>();
-
-function assetBytes(name: AssetName): Promise<Uint8Array<ArrayBuffer>> {
-  let bytes = loaded.get(name);
-  if (!bytes) {
-    // Copied once into a plain ArrayBuffer, the kind a Response body takes.
-    bytes = readFile(join(distDir, ASSET_FILES[name])).then((file) => new Uint8Array(file));
-    // A failed read is not remembered, so the next request tries again.
-    bytes.catch(() => loaded.delete(name));
-    loaded.set(name, bytes);
-  }
-  return bytes;
-}
 
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -94,7 +74,7 @@ function scriptJson(value: unknown): string {
 
 /**
  * Renders the GraphiQL page with every asset loaded from this server (see
- * {@link useGraphiQLAssets}), for yoga's `renderGraphiQL` option. It takes yoga's own options
+ * `useGraphiQLAssets`), for yoga's `renderGraphiQL` option. It takes yoga's own options
  * (title, default query or tabs, headers, …) and hands them to GraphiQL. Without a `favicon`
  * option the page has an empty icon, so the browser asks for none. GraphiQL shows `title` as
  * HTML in its logo: it must come from the server's configuration, never from a request.
@@ -136,37 +116,4 @@ self.MonacoEnvironment = {
 </body>
 </html>
 `;
-}
-
-/**
- * Serves the files the page of {@link renderOfflineGraphiQL} loads, under
- * {@link GRAPHIQL_ASSETS_PATH}, to `GET` and `HEAD`. Only the allow-listed names are served,
- * matched exactly against the request's path, so no request can name another file; any other
- * path under `/graphiql/` is a 404. Add it only where GraphiQL is enabled.
- */
-export function useGraphiQLAssets(): Plugin {
-  const prefix = `${GRAPHIQL_ASSETS_PATH}/`;
-  return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (!url.pathname.startsWith("/graphiql/")) return;
-      if (request.method !== "GET" && request.method !== "HEAD") return;
-      const name = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "";
-      if (!isAssetName(name)) {
-        endResponse(new fetchAPI.Response(null, { status: 404 }));
-        return;
-      }
-      const bytes = await assetBytes(name);
-      endResponse(
-        new fetchAPI.Response(request.method === "HEAD" ? null : bytes, {
-          status: 200,
-          headers: {
-            "content-type": contentType(name),
-            "content-length": String(bytes.byteLength),
-            "cache-control": CACHE_CONTROL,
-            "x-content-type-options": "nosniff",
-          },
-        }),
-      );
-    },
-  };
 }

@@ -1,18 +1,25 @@
 import { type ComplexityErrorFn, ComplexityErrorKind } from "@pothos/plugin-complexity";
 import { GraphQLError } from "graphql";
-import type { Plugin } from "graphql-yoga";
 import { ApiErrorCode } from "./errors.js";
 
 /**
  * How much one request may ask of the server. Every limit has a safe default
  * ({@link DEFAULT_LIMITS}). A request over a limit gets `extensions.code` `LIMIT_EXCEEDED` with
- * `extensions.limit` naming it; body size, tokens, depth, aliases and cost are judged before
- * anything runs (HTTP 413 or 400), the entity ids and feature reads as fields resolve (the
+ * `extensions.limit` naming it; body and document size, tokens, depth, aliases and cost are judged
+ * before anything runs (HTTP 413 or 400), the entity ids and feature reads as fields resolve (the
  * fields past the limit fail, the others are answered).
  */
 export interface ApiLimits {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Longest GraphQL document accepted, in bytes of UTF-8, judged before it is parsed or looked
+   * up in the document cache. The body limit is sized for batches of values (variables); a
+   * document is code, a few KiB at most (the standard introspection query is 2 KiB), and
+   * parsing one, or keeping it cached, costs in proportion to its length: a megabyte that is
+   * nearly all comment passes the token limit, so this limit is what keeps it out.
+   */
+  maxDocumentBytes: number;
   /**
    * Most lexical tokens in one document: the parser stops there, so a document built to make
    * parsing or validation slow (or to nest deeper than the parser's stack) costs little.
@@ -56,6 +63,8 @@ export interface ApiLimits {
 /** The limits used where none are configured: generous for dashboards, small enough to be safe. */
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1_048_576,
+  // 32 times the introspection query, and a sixteenth of the body limit.
+  maxDocumentBytes: 65_536,
   maxTokens: 5000,
   maxDepth: 15,
   maxAliases: 100,
@@ -112,64 +121,3 @@ export const complexityError: ComplexityErrorFn = (kind, result) =>
     : kind === ComplexityErrorKind.Breadth
       ? limitExceeded("breadth", result.maxBreadth ?? 0, result.breadth)
       : limitExceeded("cost", result.maxComplexity ?? 0, result.complexity);
-
-function bodyTooLarge(max: number): GraphQLError {
-  return new GraphQLError(`request body exceeds the limit of ${max} bytes`, {
-    extensions: { code: ApiErrorCode.LIMIT_EXCEEDED, limit: "bodyBytes", max, http: { status: 413 } },
-  });
-}
-
-/** Reads a body of unknown length, stopping as soon as it passes `max` bytes. */
-async function readBounded(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw bodyTooLarge(max);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
-/**
- * Refuses request bodies over `max` bytes with HTTP 413 before parsing them. A declared
- * Content-Length is checked without touching the body: Node's HTTP parser never delivers more
- * bytes than it declares. Only a body of unknown length (chunked) is read with a running
- * count. This replaces yoga's own limit, which streams every body through a TransformStream
- * and, on a small request, costs more than executing it.
- */
-export function useBodyLimit(max: number): Plugin {
-  return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const declared = request.headers.get("content-length");
-      if (declared !== null) {
-        if (!/^\d+$/.test(declared)) {
-          throw new GraphQLError("invalid Content-Length", {
-            extensions: { code: ApiErrorCode.BAD_REQUEST, http: { status: 400 } },
-          });
-        }
-        if (Number(declared) > max) throw bodyTooLarge(max);
-        return;
-      }
-      if (request.body === null || requestParser === undefined) return;
-      setRequestParser(async (unbounded) => {
-        const body = await readBounded(unbounded, max);
-        return requestParser(
-          new fetchAPI.Request(unbounded.url, { method: unbounded.method, headers: unbounded.headers, body }),
-        );
-      });
-    },
-  };
-}

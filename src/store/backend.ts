@@ -29,7 +29,7 @@ export interface BackendCapabilities {
 }
 
 /** What a catalog record describes. */
-export type CatalogKind = "feature" | "group";
+export type CatalogKind = "feature" | "group" | "transform";
 
 /**
  * One versioned entry of the catalog: a definition, a group. The body is the core's canonical

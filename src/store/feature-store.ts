@@ -34,6 +34,7 @@ import type {
 } from "../core/models.js";
 import { setOwn } from "../core/own-property.js";
 import type { BackendCapabilities, CatalogRecord, StoreBackend } from "./backend.js";
+import { Catalog } from "./catalog.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -113,8 +114,15 @@ export class FeatureStore {
   readonly backend: string;
   /** What the backend guarantees (atomicity, history retention, durability, sharing). */
   readonly capabilities: BackendCapabilities;
+  /**
+   * The versioned catalog the store keeps its definitions and groups in: for extensions that
+   * keep versioned records of their own (such as transforms) in the same backend.
+   */
+  readonly catalog: Catalog;
 
   readonly #driver: StoreBackend;
+  /** {@link catalog} for calls made while opening, or once open: it does not wait for the store to open. */
+  private readonly openCatalog: Catalog;
   private readonly definitions = new Map<string, NormalizedDefinition>();
   private readonly groups = new Map<string, StoredGroup>();
   private opening: Promise<void> | undefined;
@@ -134,6 +142,8 @@ export class FeatureStore {
     this.#driver = backend;
     this.backend = backend.name;
     this.capabilities = Object.freeze({ ...backend.capabilities });
+    this.catalog = new Catalog(backend, (fn) => this.catalogCall(fn));
+    this.openCatalog = new Catalog(backend, (fn) => this.call(fn));
     this.operationTimeoutMs = options.operationTimeoutMs ?? (backend.capabilities.inProcess ? 0 : 5000);
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
   }
@@ -206,6 +216,7 @@ export class FeatureStore {
 
   /** Every registered definition, sorted by name. */
   async listFeatures(): Promise<NormalizedDefinition[]> {
+    await this.ensureOpen();
     const all = await this.loadDefinitions();
     for (const def of all) this.definitions.set(def.name, def);
     return all.sort(byName);
@@ -709,19 +720,20 @@ export class FeatureStore {
     return deepFreeze({ ...shaped, defaultValue: canonicalValue(defaultValue) });
   }
 
+  /** Opens the store first, then runs a catalog call like any other backend call. */
+  private async catalogCall<T>(fn: () => Promise<T>): Promise<T> {
+    await this.ensureOpen();
+    return this.call(fn);
+  }
+
   /** The latest definitions with these names (all when omitted), from the backend. */
   private async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
-    if (names?.length === 0) return [];
-    return latest(await this.call(() => this.#driver.loadCatalog("feature", names))).map((r) =>
-      decodeDefinition(r.body),
-    );
+    return (await this.openCatalog.latest("feature", names)).map((r) => decodeDefinition(r.body));
   }
 
   /** The latest groups with these names (all when omitted), from the backend. */
   private async loadGroups(names?: readonly string[]): Promise<StoredGroup[]> {
-    return latest(await this.call(() => this.#driver.loadCatalog("group", names))).map((r) =>
-      decodeGroup(r.body),
-    );
+    return (await this.openCatalog.latest("group", names)).map((r) => decodeGroup(r.body));
   }
 
   /**
@@ -730,7 +742,7 @@ export class FeatureStore {
    */
   private async commit(records: readonly CatalogRecord[]): Promise<void> {
     await this.ensureOpen();
-    const stored = await this.call(() => this.#driver.commitCatalog(records));
+    const stored = await this.openCatalog.commit(records);
     const conflict = records.findIndex((r, i) => stored[i] !== null && stored[i] !== r.body);
     records.forEach((record, i) => {
       const body = stored[i];
@@ -751,16 +763,6 @@ export class FeatureStore {
 
 function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-/** The newest record of each name. */
-function latest(records: readonly CatalogRecord[]): CatalogRecord[] {
-  const newest = new Map<string, CatalogRecord>();
-  for (const record of records) {
-    const seen = newest.get(record.name);
-    if (!seen || record.version > seen.version) newest.set(record.name, record);
-  }
-  return [...newest.values()];
 }
 
 function featureRecord(def: NormalizedDefinition): CatalogRecord {

@@ -126,6 +126,17 @@ describe("readServerConfig", () => {
     );
   });
 
+  it("reads the document size limit from its variable and its flag", () => {
+    expect(readServerConfig({ FEATURESTORE_MAX_DOCUMENT_BYTES: "4096" }, []).limits).toEqual({
+      maxDocumentBytes: 4096,
+    });
+    expect(
+      readServerConfig({ FEATURESTORE_MAX_DOCUMENT_BYTES: "4096" }, ["--max-document-bytes", "8192"]).limits,
+    ).toEqual({ maxDocumentBytes: 8192 });
+    expect(() => readServerConfig({}, ["--max-document-bytes", "0"])).toThrow(/--max-document-bytes/);
+    expect(configHelp()).toMatch(/--max-document-bytes .*FEATURESTORE_MAX_DOCUMENT_BYTES .*65536/);
+  });
+
   it("trims tokens, and refuses one that is set but empty rather than leaving the API open", () => {
     expect(
       readServerConfig({ FEATURESTORE_TOKEN: "  w \n", FEATURESTORE_READ_TOKEN: "\tr" }, []),

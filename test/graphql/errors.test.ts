@@ -176,11 +176,12 @@ describe("bad HTTP input", () => {
     ],
   ];
 
-  it.each(malformed)("answers %s with a 4xx", async (_name, body, headers) => {
+  it.each(malformed)("answers %s with a 4xx and coded errors", async (_name, body, headers) => {
     const reply = await app400(body, headers);
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
     expect(reply.errors?.length).toBeGreaterThan(0);
+    for (const code of codes(reply)) expect(code).toMatch(/^[A-Z_]+$/);
   });
 
   it("keeps serving after all of them", async () => {
@@ -237,9 +238,9 @@ describe("bad HTTP input", () => {
 
   it("answers documents nested deeper than the parser can follow with a 400, logging no error", async () => {
     const logged = vi.spyOn(logger, "error");
-    // With the default token limit the parser stops early; with a huge one, its recursion would
-    // overflow the stack, which must still be a client error.
-    const roomy = await testApp({ limits: { maxTokens: 1_000_000 } });
+    // With the default token and size limits the parser stops early; with huge ones, its
+    // recursion would overflow the stack, which must still be a client error.
+    const roomy = await testApp({ limits: { maxTokens: 1_000_000, maxDocumentBytes: 1_000_000 } });
     const nestedList = (depth: number) =>
       `mutation { ingest(entityId: "deep", features: { age: ${"[".repeat(depth)}${"]".repeat(depth)} }) { entityId } }`;
     const nestedSelection = (depth: number) => `{ ${"groups { ".repeat(depth)}name${" }".repeat(depth)} }`;

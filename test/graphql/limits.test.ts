@@ -1,6 +1,7 @@
 import { getIntrospectionQuery, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { measureDocument } from "../../src/graphql/document-limits.js";
+import { DocumentCache } from "../../src/graphql/document-cache.js";
+import { measureDocument } from "../../src/graphql/document-size.js";
 import { DEFAULT_LIMITS, resolveLimits } from "../../src/graphql/limits.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { IngestDocument, ValueDocument, VectorsDocument } from "./generated/graphql.js";
@@ -80,6 +81,100 @@ describe("request body size", () => {
       } as RequestInit),
     );
     expect(response.status).toBe(413);
+  });
+});
+
+describe("document size", () => {
+  it("refuses a document over maxDocumentBytes before parsing it, over POST and GET", async () => {
+    const cache = new DocumentCache();
+    const t = await testApp({ documentCache: cache, limits: { maxDocumentBytes: 1000 } });
+    const fits = `{ groups { name } } # ${"x".repeat(1000 - 22)}`;
+    expect(Buffer.byteLength(fits)).toBe(1000);
+    expect((await query(t.app, fits)).errors).toBeUndefined();
+    // One byte more, in a comment that costs the parser a single token.
+    const over = await query(t.app, `${fits}x`);
+    expect(over.status).toBe(400);
+    expect(codes(over)).toEqual(["LIMIT_EXCEEDED"]);
+    expect(over.errors?.[0]?.extensions).toMatchObject({ limit: "documentBytes", max: 1000, actual: 1001 });
+    const overGet = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent(`${fits}y`)}`);
+    expect(overGet.status).toBe(400);
+    expect(await overGet.json()).toMatchObject({
+      errors: [{ extensions: { code: "LIMIT_EXCEEDED", limit: "documentBytes" } }],
+    });
+    expect(cache.has(fits)).toBe(true);
+    expect(cache.has(`${fits}x`)).toBe(false);
+    expect(cache.size).toBe(1);
+  });
+
+  it("counts bytes of UTF-8, not characters", async () => {
+    const t = await testApp({ limits: { maxDocumentBytes: 1000 } });
+    // 400 characters of three bytes each in a comment: 1222 bytes in 422 characters.
+    const reply = await query(t.app, `{ groups { name } } # ${"€".repeat(400)}`);
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ limit: "documentBytes", actual: 1222 });
+  });
+
+  it("refuses the megabyte of comment that passes the token limit, by default", async () => {
+    const t = await testApp();
+    const reply = await query(t.app, `{ groups { name } } # ${"x".repeat(900_000)}`);
+    expect(reply.status).toBe(400);
+    expect(reply.errors?.[0]?.extensions).toMatchObject({
+      limit: "documentBytes",
+      max: DEFAULT_LIMITS.maxDocumentBytes,
+    });
+  });
+});
+
+describe("the document cache", () => {
+  /** A budget (estimated) for about 50 small operations, to show that it holds. */
+  const LIMITS = { maxBytes: 262_144, maxLength: 4096, maxTokens: 200 };
+
+  it("keeps no document too long or too large, no failing one, and stays within its bytes", async () => {
+    const cache = new DocumentCache(LIMITS);
+    const t = await testApp({ documentCache: cache });
+    const seen: { text: string; cacheable: boolean }[] = [];
+    const send = async (text: string, cacheable: boolean, status: number) => {
+      const reply = await query(t.app, text);
+      expect(reply.status, text.slice(0, 60)).toBe(status);
+      expect(cache.bytes).toBeLessThanOrEqual(LIMITS.maxBytes);
+      seen.push({ text, cacheable });
+    };
+    for (let i = 0; i < 100; i++) {
+      // Under the 64 KiB document limit and the token limit: mostly comment.
+      await send(`{ groups { name } } # ${i} ${"x".repeat(60_000)}`, false, 200);
+      // 1500 tokens in 9 KiB of text: large once parsed.
+      const names = Array.from({ length: 1500 }, () => '"age"').join(" ");
+      await send(`{ v${i}: vector(entityId: "user-1", featureNames: [${names}]) { entityId } }`, false, 200);
+      // Documents that fail: a syntax error, an unknown field, an alias over the limit.
+      await send(`{ groups { name } ${i}`, false, 400);
+      await send(`{ groups { nope${i} } }`, false, 400);
+      await send(
+        `{ ${Array.from({ length: 101 }, (_, j) => `a${i}_${j}: __typename`).join(" ")} }`,
+        false,
+        400,
+      );
+      // Ordinary operations, which the cache is for.
+      await send(`{ g${i}: groups { name } }`, true, 200);
+    }
+    for (const { text, cacheable } of seen) {
+      if (!cacheable) expect(cache.has(text), text.slice(0, 60)).toBe(false);
+    }
+    // The budget holds dozens of ordinary operations (about 5 KiB each as estimated), the most
+    // recent ones.
+    expect(cache.size).toBeGreaterThan(40);
+    expect(cache.size).toBeLessThan(100);
+    expect(cache.has("{ g99: groups { name } }")).toBe(true);
+    expect(cache.has("{ g0: groups { name } }")).toBe(false);
+  });
+
+  it("hands a repeated operation the document parsed the first time", async () => {
+    const cache = new DocumentCache();
+    const t = await testApp({ documentCache: cache });
+    const text = '{ feature(name: "age") { name } }';
+    expect((await query(t.app, text)).errors).toBeUndefined();
+    const first = cache.get(text);
+    expect(first).toBeDefined();
+    expect((await query(t.app, text)).data).toEqual({ feature: { name: "age" } });
+    expect(cache.get(text)).toBe(first);
   });
 });
 

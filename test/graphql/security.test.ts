@@ -1,5 +1,8 @@
+import { createYoga } from "graphql-yoga";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { useBearerAuth } from "../../src/graphql/plugins/use-bearer-auth.js";
+import { schema } from "../../src/graphql/schema/index.js";
 import { ConfigurationError, FeatureService, InMemoryFeatureStore } from "../../src/index.js";
 import { codes, post, query, run, testApp } from "./client.js";
 import { DeleteValueDocument, IngestDocument, ValueDocument } from "./generated/graphql.js";
@@ -91,9 +94,7 @@ describe("bearer tokens", () => {
     expect(wrong.status).toBe(401);
     expect(wrong.errors?.[0]?.message).toBe("the bearer token is not valid for this operation");
     // GET, and a mutation, are refused the same way.
-    const get = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent("{ vectr }")}`, {
-      headers: { "x-graphql-yoga-csrf": "1" },
-    });
+    const get = await t.app.fetch(`http://localhost/graphql?query=${encodeURIComponent("{ vectr }")}`);
     expect(get.status).toBe(401);
     const write = await run(t.app, DeleteValueDocument, { featureName: "age", entityId: "user-1" });
     expect(write.status).toBe(401);
@@ -102,6 +103,29 @@ describe("bearer tokens", () => {
     const known = await query(t.app, "{ vectr }", undefined, { authorization: `Bearer ${READ}` });
     expect(known.status).toBe(400);
     expect((await t.app.fetch("http://localhost/health")).status).toBe(200);
+  });
+
+  it("with a read token, judge every GraphQL request, whatever path the router matched it on", async () => {
+    // Yoga alone runs GraphQL at /graphql/, //graphql and /a/graphql (the app refuses those
+    // paths with 404 before; see test/e2e/path-spelling.test.ts): the token check must not
+    // lean on that.
+    const auth = useBearerAuth({ readToken: READ });
+    if (!auth) throw new Error("a read token must give a plugin");
+    const yoga = createYoga({ schema, plugins: [auth], logging: false });
+    for (const path of ["/graphql", "/graphql/", "//graphql", "/a/graphql"]) {
+      const response = await yoga.fetch(`http://localhost${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ features { name } }" }),
+      });
+      expect(response.status, path).toBe(401);
+      const withToken = await yoga.fetch(`http://localhost${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${READ}` },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(await withToken.json(), path).toEqual({ data: { __typename: "Query" } });
+    }
   });
 
   it("are trimmed, and refused when empty or holding whitespace rather than leaving the API open", () => {
@@ -137,9 +161,11 @@ describe("bearer tokens", () => {
 });
 
 describe("CSRF prevention", () => {
-  it("refuses a simple (non-preflighted) request without the CSRF header", async () => {
-    const { app } = await testApp();
-    const body = JSON.stringify({ query: '{ feature(name: "age") { name } }' });
+  it("refuses a simple (non-preflighted) POST without the CSRF header, and runs nothing", async () => {
+    const { app, service } = await testApp();
+    const body = JSON.stringify({
+      query: 'mutation { deleteValue(featureName: "age", entityId: "user-1") }',
+    });
     for (const contentType of [
       "text/plain",
       "application/x-www-form-urlencoded",
@@ -147,21 +173,28 @@ describe("CSRF prevention", () => {
     ]) {
       const reply = await post(app, body, { "content-type": contentType });
       expect(reply.status, contentType).toBe(403);
+      expect(codes(reply)).toEqual(["CSRF_HEADER_REQUIRED"]);
     }
-    const get = await app.fetch(
-      `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
-    );
-    expect(get.status).toBe(403);
+    const untyped = await app.fetch("http://localhost/graphql", {
+      method: "POST",
+      body: new TextEncoder().encode(body),
+    });
+    expect(untyped.status).toBe(403);
+    expect((await service.store.getValue("age", "user-1"))?.value).toBe(31);
   });
 
-  it("lets JSON requests and requests with the CSRF header through", async () => {
+  it("lets JSON requests, requests with the CSRF header and GET queries through", async () => {
     const { app } = await testApp();
     expect((await query(app, "{ groups { name } }")).status).toBe(200);
+    const withHeader = await post(app, JSON.stringify({ query: "{ groups { name } }" }), {
+      "content-type": "text/plain",
+      "x-graphql-yoga-csrf": "1",
+    });
+    // Past the CSRF check, text/plain is a media type no parser reads.
+    expect(codes(withHeader)).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+    // A GET cannot run a mutation, so it needs no header: clients such as urql send queries so.
     const get = await app.fetch(
       `http://localhost/graphql?query=${encodeURIComponent("{ groups { name } }")}`,
-      {
-        headers: { "x-graphql-yoga-csrf": "1" },
-      },
     );
     expect(get.status).toBe(200);
   });

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
-import { ConfigurationError } from "../core/errors.js";
-import { ApiErrorCode } from "./errors.js";
+import { ConfigurationError } from "../../core/errors.js";
+import { ApiErrorCode } from "../errors.js";
 
 /** Bearer tokens guarding the API. Unset tokens leave that kind of operation open. */
 export interface AuthOptions {
@@ -10,12 +10,6 @@ export interface AuthOptions {
   writeToken?: string | undefined;
   /** Required for queries and subscriptions too; the write token is accepted for them as well. */
   readToken?: string | undefined;
-}
-
-/** What {@link useBearerAuth} needs to know about the app it guards. */
-export interface GuardedEndpoint {
-  /** The GraphQL endpoint's path: with a read token, every request to it needs a token. */
-  graphqlPath: string;
 }
 
 function digest(token: string): Buffer {
@@ -57,26 +51,27 @@ function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code: ApiErrorCode.UNAUTHENTICATED,
-      http: { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="featurestore"' } },
+      http: {
+        status: 401,
+        headers: { "WWW-Authenticate": 'Bearer realm="featurestore"', "Cache-Control": "no-store" },
+      },
     },
   });
 }
 
 /**
  * Guards the API with bearer tokens: mutations need the write token; with a read token set,
- * every request to the GraphQL endpoint needs the read token (or the write token) too.
+ * every GraphQL request needs the read token (or the write token) too.
  *
- * The read check runs as soon as the request arrives, before its document is parsed or
- * validated, so a client without a token cannot map the schema from validation errors either.
- * The write check needs the operation, so it runs once the document is known, before anything
- * executes. Returns `undefined` when no token is configured, so an open API pays nothing per
- * request.
+ * The read check runs where every GraphQL request passes, whatever its path, method or
+ * content type (yoga's request parsing, `onRequestParse`), and before its body or query string
+ * is read: so no spelling of the endpoint's path gets around it, and a client without a token
+ * cannot map the schema from parse or validation errors either. The write check needs the
+ * operation, so it runs once the document is known, before anything executes. Returns
+ * `undefined` when no token is configured, so an open API pays nothing per request.
  * @throws ConfigurationError for a token that is empty or holds whitespace.
  */
-export function useBearerAuth(
-  options: AuthOptions,
-  endpoint: GuardedEndpoint,
-): Plugin<YogaInitialContext> | undefined {
+export function useBearerAuth(options: AuthOptions): Plugin<YogaInitialContext> | undefined {
   const writeToken = checkedToken(options.writeToken, "write");
   const readToken = checkedToken(options.readToken, "read");
   const write = writeToken === undefined ? undefined : digest(writeToken);
@@ -101,17 +96,10 @@ export function useBearerAuth(
   };
 
   return {
-    onRequest({ url, request, endResponse, fetchAPI }) {
-      if (!read || url.pathname !== endpoint.graphqlPath) return;
+    onRequestParse({ request }) {
+      if (!read) return;
       const refusal = readRefusal(request);
-      if (!refusal) return;
-      const { http, ...extensions } = refusal.extensions as { http: { headers: Record<string, string> } };
-      endResponse(
-        fetchAPI.Response.json(
-          { errors: [{ message: refusal.message, extensions }] },
-          { status: 401, headers: { ...http.headers, "cache-control": "no-store" } },
-        ),
-      );
+      if (refusal) throw refusal;
     },
     onExecute({ args }) {
       checkWrite(args.document, args.operationName, args.contextValue.request);

@@ -1,6 +1,6 @@
 import type { Plugin } from "graphql-yoga";
-import { logger } from "../core/logger.js";
-import type { FeatureStore } from "../store/feature-store.js";
+import { logger } from "../../core/logger.js";
+import type { FeatureStore } from "../../store/feature-store.js";
 
 /** Where {@link useHealthEndpoint} answers. */
 const HEALTH_PATH = "/health";
