@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
-import { parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { ValidationError } from "../core/errors.js";
 import type { FileFormat } from "./file-format.js";
@@ -70,12 +70,18 @@ export async function openRecords(source: RecordSource, format: FileFormat): Pro
 }
 
 async function* csvRows(input: Readable): AsyncGenerator<ReadRow> {
-  const parser = input.pipe(parse({ columns: true, bom: true, skip_empty_lines: true }));
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true });
+  // pipe() does not pass the source's failure on (an upload over its limit, a cut connection).
+  input.on("error", (err) => parser.destroy(err));
+  input.pipe(parser);
   try {
     for await (const record of parser) yield record as Record<string, unknown>;
   } catch (err) {
     input.destroy();
-    throw new ValidationError(`the CSV cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof CsvError)) throw err;
+    throw new ValidationError(`the CSV cannot be read: ${err.message}`);
+  } finally {
+    input.destroy();
   }
 }
 
