@@ -503,15 +503,17 @@ function statements(s: string) {
       "version",
       `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3::bigint`,
     ),
-    // One statement per batch of rows: a LATERAL subquery per (row, feature) reads the
-    // (feature, entity, event_time DESC, version DESC) index for the entry in force. Rows come back
-    // as arrays of ordinals, so the caller puts each in its slot without building objects.
+    // One statement per batch of rows: a LATERAL subquery per (feature, row) reads the
+    // (feature, entity, event_time DESC, version DESC) index for the entry in force. Features
+    // outside, rows sorted by entity inside, so the lookups walk the index in its own order. Rows
+    // come back as arrays of ordinals, so the caller puts each in its slot without building objects.
     asOfRows: {
       ...named(
         "as_of_rows",
         `SELECT r.ord::int, f.ord::int, h.version, h.event_time, h.payload
-         FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(entity, at, ord)
-         CROSS JOIN unnest($3::text[]) WITH ORDINALITY AS f(feature, ord)
+         FROM unnest($3::text[]) WITH ORDINALITY AS f(feature, ord)
+         CROSS JOIN (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(entity, at, ord)
+                     ORDER BY entity, at) r
          CROSS JOIN LATERAL (
            SELECT version, event_time, payload FROM ${s}.history x
            WHERE x.feature = f.feature AND x.entity = r.entity AND x.event_time <= r.at
