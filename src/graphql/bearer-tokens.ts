@@ -40,13 +40,13 @@ function matches(presented: Buffer, expected: Buffer | undefined): boolean {
   return expected !== undefined && timingSafeEqual(presented, expected);
 }
 
-export function bearerToken(request: Request): string | undefined {
+function bearerToken(request: Request): string | undefined {
   const header = request.headers.get("authorization");
   const match = header === null ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match?.[1];
 }
 
-export function unauthenticated(message: string): GraphQLError {
+function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code: ApiErrorCode.UNAUTHENTICATED,
