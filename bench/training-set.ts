@@ -59,7 +59,7 @@ const NAMES = FEATURES.map((f) => f.name);
 const COUNTRIES = ["FR", "DE", "NL", "US", "JP", "BR", "IN", "ES"];
 
 /** A deterministic value of feature `f` for entity `e` at version `v`. */
-function valueOf(f: number, e: number, v: number): unknown {
+function sampleValue(f: number, e: number, v: number): unknown {
   const x = (e * 31 + f * 17 + v * 7) % 1000;
   if (f < 4) return x;
   if (f < 7) return x / 7;
@@ -113,7 +113,7 @@ async function fill(store: FeatureStore, entities: number): Promise<{ values: nu
         batch.push({
           featureName: NAMES[f] as string,
           entityId,
-          value: valueOf(f, e, v),
+          value: sampleValue(f, e, v),
           eventTime: new Date(eventTime(f, e, v)),
         });
       }
@@ -188,7 +188,7 @@ async function writeImportFile(path: string): Promise<void> {
   for (let start = 0; start < 100_000; start += 10_000) {
     const chunk: unknown[][] = [];
     for (let e = start; e < start + 10_000; e++) {
-      chunk.push([`i${e}`, eventTime(0, e, 1), ...NAMES.map((_, f) => valueOf(f, e, 1))]);
+      chunk.push([`i${e}`, eventTime(0, e, 1), ...NAMES.map((_, f) => sampleValue(f, e, 1))]);
     }
     await writer.write(chunk);
   }
