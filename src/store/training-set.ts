@@ -35,10 +35,8 @@ export interface TrainingRow<R extends EntityRow = EntityRow> {
 /** Options of `FeatureStore.trainingSet`. */
 export interface TrainingSetOptions {
   /**
-   * Rows answered per backend call (default 1000, at most 50,000): the unit of memory, and of
-   * round trips. The next chunk is read while the caller consumes the current one. Large sets
-   * gain from large chunks: SQLite and PostgreSQL sort a chunk's rows by entity, so the more rows
-   * a chunk holds, the more its index lookups fall on pages the previous lookup just read.
+   * Rows answered per backend call (default 1000, at most 10,000): the unit of memory, and of
+   * round trips. The next chunk is read while the caller consumes the current one.
    */
   chunkSize?: number;
 }
@@ -46,4 +44,4 @@ export interface TrainingSetOptions {
 /** The chunk size when none is given. */
 export const DEFAULT_TRAINING_CHUNK = 1000;
 /** The largest chunk size accepted: bounds one backend call's memory and statement size. */
-export const MAX_TRAINING_CHUNK = 50_000;
+export const MAX_TRAINING_CHUNK = 10_000;
