@@ -208,6 +208,7 @@ async function joinRows(store: FeatureStore, rowsFile: string, outFile: string) 
     featureNames: NAMES,
     out,
     outFormat: "parquet",
+    chunkSize: process.env.BENCH_CHUNK ? Number(process.env.BENCH_CHUNK) : undefined,
     onProgress: (p) => {
       firstMs ??= performance.now() - started;
       if (p.rows % 100_000 === 0) progress(`joined ${p.rows} rows`);
@@ -340,12 +341,19 @@ async function main(): Promise<void> {
   for (const line of lines) console.log(line);
 }
 
-if (process.argv[2] === "--child") {
+if (process.argv[2] === "--rows") {
+  // A rows file alone, for measuring joins against an existing store by hand.
+  await writeEntityRows(process.argv[3] as string, Number(process.argv[4]), Number(process.argv[5]));
+} else if (process.argv[2] === "--child") {
   const [, , , phase, url, ...args] = process.argv;
   child(phase as string, url as string, args).then(
     (answer) => {
-      process.send?.(answer as object);
-      process.disconnect?.();
+      if (process.send) {
+        process.send(answer as object);
+        process.disconnect();
+      } else {
+        console.log(JSON.stringify(answer));
+      }
     },
     (err: unknown) => {
       console.error(err);
