@@ -1,6 +1,21 @@
-import { parseArgs } from "node:util";
+import { Command, CommanderError } from "commander";
 import { ConfigurationError } from "./core/errors.js";
+import { LOG_LEVELS, type LogLevel } from "./core/logger.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./graphql/limits.js";
+import {
+  addSettingOptions,
+  envOf,
+  integer,
+  list,
+  oneOf,
+  onOff,
+  readSettings,
+  type Setting,
+  type Settings,
+  secret,
+  text,
+} from "./settings.js";
+import { storeSchemes } from "./store/backend-registry.js";
 
 /** Everything the server is started with. */
 export interface ServerConfig {
@@ -36,6 +51,11 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Most connections open at once; the server closes the ones beyond it on arrival. */
   maxConnections: number;
+  /**
+   * The process's log level, set by `runServer` (which owns the process); `startServer` leaves
+   * the logger as it is, since a library user may have set it.
+   */
+  logLevel: LogLevel;
 }
 
 /** The store a fresh clone uses: a SQLite file under `./data/`. */
@@ -55,324 +75,205 @@ export const DEFAULT_HTTP_LIMITS = Object.freeze({
   maxConnections: 10_000,
 });
 
-type Kind = "string" | "integer" | "boolean" | "list";
+/** The settings read one by one: every request limit is a setting of its own. */
+type ServerSettings = Omit<ServerConfig, "limits"> & ApiLimits;
 
-interface Setting {
-  key: Exclude<keyof ServerConfig, "limits"> | keyof ApiLimits;
-  env: string;
-  flag: string;
-  kind: Kind;
-  help: string;
+/**
+ * The help line of each request limit. Its variable (`FEATURESTORE_MAX_...`), flag
+ * (`--max-...`) and default (`DEFAULT_LIMITS`) follow from its name, so a new limit in
+ * `ApiLimits` needs only its line here (and the compiler asks for it).
+ */
+const LIMIT_HELP: { readonly [K in keyof ApiLimits]: string } = {
+  maxBodyBytes: "largest request body, in bytes",
+  maxUploadBytes: "largest file POST /training-set and POST /import accept, in bytes",
+  maxDocumentBytes: "longest query document, in bytes of UTF-8, refused before it is parsed",
+  maxTokens: "most tokens in a query document",
+  maxDepth: "deepest query nesting, introspection included",
+  maxAliases: "most aliased fields per query, fragments expanded",
+  maxEntityIds: "most entity ids read per request",
+  maxCost: "highest query cost, entity x feature reads",
+  maxSubscriptions: "most subscriptions open at once",
+  maxQueuedEvents: "most changes waiting for one subscriber before it is cut off",
+};
+
+function limitSettings(): Settings<ApiLimits> {
+  const settings: Partial<Record<keyof ApiLimits, Setting<number>>> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof ApiLimits)[]) {
+    settings[key] = {
+      env: envOf(key),
+      type: integer(1),
+      default: { value: DEFAULT_LIMITS[key] },
+      help: LIMIT_HELP[key],
+    };
+  }
+  return settings as Settings<ApiLimits>;
 }
 
-/** Each setting, its environment variable and its flag (`--flag value`, or `--[no-]flag` for booleans). */
-const SETTINGS: readonly Setting[] = [
-  {
-    key: "port",
+const positive = integer(1);
+
+/**
+ * Every server setting, each declared once: its variable, its type, its default and its help.
+ * The flag is the key in kebab case. Parsing and `--help` are both derived from this list.
+ */
+const SERVER_SETTINGS: Settings<ServerSettings> = {
+  port: {
     env: "PORT",
-    flag: "port",
-    kind: "integer",
-    help: "TCP port (default 4000; 0 picks a free one)",
+    type: integer(0, 65_535),
+    default: { value: 4000 },
+    help: "TCP port; 0 picks a free one",
   },
-  {
-    key: "host",
+  host: {
     env: "HOST",
-    flag: "host",
-    kind: "string",
-    help: "interface to listen on (default 127.0.0.1)",
+    type: text("<host>"),
+    default: { value: "127.0.0.1" },
+    help: "interface to listen on",
   },
-  {
-    key: "storeUrl",
+  storeUrl: {
     env: "FEATURESTORE_URL",
-    flag: "store-url",
-    kind: "string",
-    help: `store URL (default ${DEFAULT_STORE_URL})`,
+    type: text("<url>"),
+    default: { value: DEFAULT_STORE_URL },
+    help: `store URL, one of ${storeSchemes()
+      .map((scheme) => `${scheme}://`)
+      .join(", ")}`,
   },
-  {
-    key: "token",
+  token: {
     env: "FEATURESTORE_TOKEN",
-    flag: "token",
-    kind: "string",
-    help: "bearer token required for mutations (prefer the environment: flags show in ps)",
+    type: secret,
+    default: { value: undefined },
+    help: "bearer token required for mutations; prefer the environment, flags show in ps",
   },
-  {
-    key: "readToken",
+  readToken: {
     env: "FEATURESTORE_READ_TOKEN",
-    flag: "read-token",
-    kind: "string",
+    type: secret,
+    default: { value: undefined },
     help: "bearer token required for queries too",
   },
-  {
-    key: "corsOrigins",
+  corsOrigins: {
     env: "FEATURESTORE_CORS_ORIGINS",
-    flag: "cors-origins",
-    kind: "list",
-    help: "comma-separated origins allowed to call from a browser, or * (default none)",
+    type: list,
+    default: { value: [] },
+    help: "comma-separated origins allowed to call from a browser, or *",
   },
-  {
-    key: "demoData",
+  demoData: {
     env: "FEATURESTORE_DEMO_DATA",
-    flag: "demo-data",
-    kind: "boolean",
-    help: "load the demo data set into an empty store (default true, false when NODE_ENV=production)",
+    type: onOff,
+    default: { development: true, production: false },
+    help: "load the demo data set into an empty store",
   },
-  {
-    key: "graphiql",
+  graphiql: {
     env: "FEATURESTORE_GRAPHIQL",
-    flag: "graphiql",
-    kind: "boolean",
-    help: "serve GraphiQL at GET /graphql (default true, false when NODE_ENV=production)",
+    type: onOff,
+    default: { development: true, production: false },
+    help: "serve GraphiQL at GET /graphql",
   },
-  {
-    key: "introspection",
+  introspection: {
     env: "FEATURESTORE_INTROSPECTION",
-    flag: "introspection",
-    kind: "boolean",
-    help: "answer introspection queries (default: on when GraphiQL is served)",
+    type: onOff,
+    // GraphiQL cannot work without introspection, and nothing else here needs it.
+    default: { sameAs: "graphiql" },
+    help: "answer introspection queries",
   },
-  {
-    key: "fieldSuggestions",
+  fieldSuggestions: {
     env: "FEATURESTORE_FIELD_SUGGESTIONS",
-    flag: "field-suggestions",
-    kind: "boolean",
-    help: '"did you mean" hints in errors (default true, false when NODE_ENV=production)',
+    type: onOff,
+    default: { development: true, production: false },
+    help: '"did you mean" hints in errors',
   },
-  {
-    key: "maxBodyBytes",
-    env: "FEATURESTORE_MAX_BODY_BYTES",
-    flag: "max-body-bytes",
-    kind: "integer",
-    help: "largest request body (default 1048576)",
-  },
-  {
-    key: "maxDocumentBytes",
-    env: "FEATURESTORE_MAX_DOCUMENT_BYTES",
-    flag: "max-document-bytes",
-    kind: "integer",
-    help: `longest query document, in bytes (default ${DEFAULT_LIMITS.maxDocumentBytes})`,
-  },
-  {
-    key: "maxTokens",
-    env: "FEATURESTORE_MAX_TOKENS",
-    flag: "max-tokens",
-    kind: "integer",
-    help: `most tokens in a query document (default ${DEFAULT_LIMITS.maxTokens})`,
-  },
-  {
-    key: "maxDepth",
-    env: "FEATURESTORE_MAX_DEPTH",
-    flag: "max-depth",
-    kind: "integer",
-    help: `deepest query nesting, introspection included (default ${DEFAULT_LIMITS.maxDepth})`,
-  },
-  {
-    key: "maxAliases",
-    env: "FEATURESTORE_MAX_ALIASES",
-    flag: "max-aliases",
-    kind: "integer",
-    help: `most aliased fields per query, fragments expanded (default ${DEFAULT_LIMITS.maxAliases})`,
-  },
-  {
-    key: "maxEntityIds",
-    env: "FEATURESTORE_MAX_ENTITY_IDS",
-    flag: "max-entity-ids",
-    kind: "integer",
-    help: `most entity ids read per request (default ${DEFAULT_LIMITS.maxEntityIds})`,
-  },
-  {
-    key: "maxCost",
-    env: "FEATURESTORE_MAX_COST",
-    flag: "max-cost",
-    kind: "integer",
-    help: `highest query cost, entity x feature reads (default ${DEFAULT_LIMITS.maxCost})`,
-  },
-  {
-    key: "maxSubscriptions",
-    env: "FEATURESTORE_MAX_SUBSCRIPTIONS",
-    flag: "max-subscriptions",
-    kind: "integer",
-    help: `most subscriptions open at once (default ${DEFAULT_LIMITS.maxSubscriptions})`,
-  },
-  {
-    key: "maxQueuedEvents",
-    env: "FEATURESTORE_MAX_QUEUED_EVENTS",
-    flag: "max-queued-events",
-    kind: "integer",
-    help: `most changes waiting for one subscriber before it is cut off (default ${DEFAULT_LIMITS.maxQueuedEvents})`,
-  },
-  {
-    key: "shutdownTimeoutMs",
+  ...limitSettings(),
+  shutdownTimeoutMs: {
     env: "FEATURESTORE_SHUTDOWN_TIMEOUT_MS",
-    flag: "shutdown-timeout-ms",
-    kind: "integer",
-    help: "how long SIGTERM waits for in-flight requests (default 10000)",
+    type: positive,
+    default: { value: 10_000 },
+    help: "how long SIGTERM waits for in-flight requests",
   },
-  {
-    key: "requestTimeoutMs",
+  requestTimeoutMs: {
     env: "FEATURESTORE_REQUEST_TIMEOUT_MS",
-    flag: "request-timeout-ms",
-    kind: "integer",
-    help: `how long a client may take to send a whole request (default ${DEFAULT_HTTP_LIMITS.requestTimeoutMs})`,
+    type: positive,
+    default: { value: DEFAULT_HTTP_LIMITS.requestTimeoutMs },
+    help: "how long a client may take to send a whole request",
   },
-  {
-    key: "headersTimeoutMs",
+  headersTimeoutMs: {
     env: "FEATURESTORE_HEADERS_TIMEOUT_MS",
-    flag: "headers-timeout-ms",
-    kind: "integer",
-    help: `how long a client may take to send a request's headers (default ${DEFAULT_HTTP_LIMITS.headersTimeoutMs})`,
+    type: positive,
+    default: { value: DEFAULT_HTTP_LIMITS.headersTimeoutMs },
+    help: "how long a client may take to send a request's headers; at most the request timeout",
   },
-  {
-    key: "keepAliveTimeoutMs",
+  keepAliveTimeoutMs: {
     env: "FEATURESTORE_KEEP_ALIVE_TIMEOUT_MS",
-    flag: "keep-alive-timeout-ms",
-    kind: "integer",
-    help: `how long an idle keep-alive connection is kept; behind a load balancer, make it longer than the balancer's idle timeout (default ${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs})`,
+    type: positive,
+    default: { value: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs },
+    help: "how long an idle keep-alive connection is kept; behind a load balancer, make it longer than the balancer's idle timeout",
   },
-  {
-    key: "maxConnections",
+  maxConnections: {
     env: "FEATURESTORE_MAX_CONNECTIONS",
-    flag: "max-connections",
-    kind: "integer",
-    help: `most connections open at once (default ${DEFAULT_HTTP_LIMITS.maxConnections})`,
+    type: positive,
+    default: { value: DEFAULT_HTTP_LIMITS.maxConnections },
+    help: "most connections open at once",
   },
-];
-
-const LIMIT_KEYS = new Set<string>(Object.keys(DEFAULT_LIMITS));
-
-/** Settings whose value is a secret token: trimmed, and refused when empty rather than ignored. */
-const TOKEN_KEYS = new Set<string>(["token", "readToken"]);
-
-/** The `--help` text: every flag with its environment variable. */
-export function configHelp(): string {
-  const lines = SETTINGS.map((s) => {
-    const flag =
-      s.kind === "boolean" ? `--[no-]${s.flag}` : `--${s.flag} <${s.kind === "list" ? "a,b" : "value"}>`;
-    return `  ${flag.padEnd(32)} ${s.env.padEnd(34)} ${s.help}`;
-  });
-  return [
-    "Usage: featurestore [options]",
-    "",
-    "Serves the feature store's GraphQL API. Each option can also be set by its environment",
-    "variable; a flag wins over the environment.",
-    "",
-    `  ${"flag".padEnd(32)} ${"environment".padEnd(34)} meaning`,
-    ...lines,
-    `  ${"--help".padEnd(32)} ${"".padEnd(34)} show this text`,
-  ].join("\n");
-}
-
-function parseValue(setting: Setting, raw: string, source: string): string | number | boolean | string[] {
-  switch (setting.kind) {
-    case "string":
-      return TOKEN_KEYS.has(setting.key) ? parseToken(raw, source) : raw;
-    case "list":
-      return raw
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0);
-    case "integer": {
-      const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-      const min = setting.key === "port" ? 0 : 1;
-      const max = setting.key === "port" ? 65_535 : Number.MAX_SAFE_INTEGER;
-      if (!Number.isSafeInteger(value) || value < min || value > max) {
-        throw new ConfigurationError(
-          `${source} must be an integer from ${min} to ${max}, not ${JSON.stringify(raw)}`,
-        );
-      }
-      return value;
-    }
-    case "boolean": {
-      const normal = raw.trim().toLowerCase();
-      if (["1", "true", "yes", "on"].includes(normal)) return true;
-      if (["0", "false", "no", "off"].includes(normal)) return false;
-      throw new ConfigurationError(`${source} must be true or false, not ${JSON.stringify(raw)}`);
-    }
-  }
-}
+  logLevel: {
+    env: "FEATURESTORE_LOG_LEVEL",
+    type: oneOf("<level>", LOG_LEVELS),
+    default: { value: "info" },
+    help: "least severe level logged, as JSON lines on stderr",
+  },
+};
 
 /**
- * A token as configured, trimmed. Set but empty, it would leave the API open while looking
- * guarded (a deployment template that forgot to fill it in): that is a configuration error.
+ * The server's configuration from the environment and the flags commander parsed (a flag wins;
+ * see {@link SERVER_SETTINGS}). `NODE_ENV=production` turns GraphiQL, name suggestions and the
+ * demo data off unless they are set; introspection follows GraphiQL unless it is set.
+ * @throws ConfigurationError for a variable that does not parse, a token that is set but
+ * empty, or a headers timeout longer than the request timeout.
  */
-function parseToken(raw: string, source: string): string {
-  const token = raw.trim();
-  if (token.length === 0) {
+export function serverConfigFrom(
+  env: NodeJS.ProcessEnv,
+  flags: Readonly<Record<string, unknown>>,
+): ServerConfig {
+  const { values, given } = readSettings(SERVER_SETTINGS, env, flags);
+  const limits: Partial<ApiLimits> = {};
+  const config: Record<string, unknown> = { limits };
+  for (const [key, value] of Object.entries(values)) {
+    if (Object.hasOwn(DEFAULT_LIMITS, key)) {
+      if (given.has(key as keyof ApiLimits)) limits[key as keyof ApiLimits] = value as number;
+    } else {
+      config[key] = value;
+    }
+  }
+  const server = config as unknown as ServerConfig;
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
     throw new ConfigurationError(
-      `${source} is set but empty: give a token, or unset it to leave the API open`,
+      `the headers timeout (${server.headersTimeoutMs} ms) must not exceed the request timeout (${server.requestTimeoutMs} ms)`,
     );
   }
-  if (/\s/.test(token)) throw new ConfigurationError(`${source} must not contain whitespace`);
-  return token;
+  return server;
 }
 
 /**
- * Reads the server's configuration from the environment and command-line flags (a flag wins).
- * `NODE_ENV=production` turns GraphiQL, name suggestions and the demo data off unless they are
- * set explicitly; introspection follows GraphiQL unless set explicitly.
- * @throws ConfigurationError for an unknown flag, a value that does not parse, a token that is
- * set but empty, or a headers timeout longer than the request timeout.
+ * Adds the server's settings to a command as options, with their help lines: the `serve`
+ * command of the CLI, and the command {@link readServerConfig} parses flags with.
+ */
+export function addServerOptions(command: Command): Command {
+  return addSettingOptions(command, SERVER_SETTINGS);
+}
+
+/**
+ * Reads the server's configuration from the environment and command-line flags (`--port 0`,
+ * `--no-demo-data`, ...), as the `featurestore serve` command does.
+ * @throws ConfigurationError for an unknown flag, a positional argument, or any failure of
+ * {@link serverConfigFrom}.
  */
 export function readServerConfig(
   env: NodeJS.ProcessEnv = process.env,
   args: readonly string[] = [],
 ): ServerConfig {
-  const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const s of SETTINGS) {
-    options[s.flag] = { type: s.kind === "boolean" ? "boolean" : "string" };
-    if (s.kind === "boolean") options[`no-${s.flag}`] = { type: "boolean" };
-  }
-  let flags: Record<string, string | boolean | undefined>;
+  const command = addServerOptions(new Command())
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
   try {
-    flags = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    command.parse([...args], { from: "user" });
   } catch (err) {
-    throw new ConfigurationError(err instanceof Error ? err.message : String(err));
+    if (err instanceof CommanderError) throw new ConfigurationError(err.message.replace(/^error: /, ""));
+    throw err;
   }
-
-  const production = env.NODE_ENV === "production";
-  const config: ServerConfig = {
-    port: 4000,
-    host: "127.0.0.1",
-    storeUrl: DEFAULT_STORE_URL,
-    token: undefined,
-    readToken: undefined,
-    corsOrigins: [],
-    demoData: !production,
-    graphiql: !production,
-    introspection: !production,
-    fieldSuggestions: !production,
-    limits: {},
-    shutdownTimeoutMs: 10_000,
-    ...DEFAULT_HTTP_LIMITS,
-  };
-  const target = config as unknown as Record<string, unknown>;
-  const limits = config.limits as Record<string, number>;
-  const given = new Set<string>();
-  for (const s of SETTINGS) {
-    let value: string | number | boolean | string[] | undefined;
-    const raw = env[s.env];
-    // An empty variable means unset, except for a token, which parseValue refuses when empty.
-    if (raw !== undefined && (raw !== "" || TOKEN_KEYS.has(s.key))) value = parseValue(s, raw, s.env);
-    const flag = flags[s.flag];
-    if (s.kind === "boolean") {
-      if (flag === true) value = true;
-      if (flags[`no-${s.flag}`] === true) value = false;
-    } else if (typeof flag === "string") {
-      value = parseValue(s, flag, `--${s.flag}`);
-    }
-    if (value === undefined) continue;
-    given.add(s.key);
-    if (LIMIT_KEYS.has(s.key)) limits[s.key] = value as number;
-    else target[s.key] = value;
-  }
-  // GraphiQL cannot work without introspection, and nothing else here needs it.
-  if (!given.has("introspection")) config.introspection = config.graphiql;
-  if (config.headersTimeoutMs > config.requestTimeoutMs) {
-    throw new ConfigurationError(
-      `the headers timeout (${config.headersTimeoutMs} ms) must not exceed the request timeout (${config.requestTimeoutMs} ms)`,
-    );
-  }
-  return config;
+  return serverConfigFrom(env, command.opts());
 }

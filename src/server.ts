@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type AppOptions, createApp, type FeatureStoreApp, GRAPHQL_PATH } from "./app.js";
 import { logger } from "./core/logger.js";
 import { loadDemoDataIfEmpty } from "./graphql/demo-data.js";
+import { requireRequestUrl } from "./request-target.js";
 import type { ServerConfig } from "./server-config.js";
 import { FeatureService } from "./service.js";
 import type { ChangeFeed } from "./store/changes/change-feed.js";
@@ -48,8 +49,8 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
 
 /**
  * Opens the store and its pubsub (see {@link openChangeFeed}: replicas over one Redis or PostgreSQL
- * store share their changes), loads the demo data into an empty store (unless turned off), and
- * listens.
+ * store share their changes), listens, then loads the demo data into an empty store (unless
+ * turned off). A request that arrives while the demo data loads may see part of it.
  * @throws ConfigurationError / BackendUnavailableError when the store cannot be opened, or the
  * pubsub's connection error.
  */
@@ -61,7 +62,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const changes = await openChangeFeed(config.storeUrl);
     pubsub = changes;
     const service = new FeatureService(store);
-    if (config.demoData) await loadDemoDataIfEmpty(service);
     const app = createApp(appOptionsFrom(config, service, changes));
     const server = createServer(
       {
@@ -71,7 +71,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         // slow client hold its connection well past them.
         connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
       },
-      app,
+      requireRequestUrl(app),
     );
     server.keepAliveTimeout = config.keepAliveTimeoutMs;
     server.maxConnections = config.maxConnections;
@@ -83,6 +83,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         resolve();
       });
     });
+    // Only once the port is ours: a server that cannot listen must not have filled the store.
+    if (config.demoData) await loadDemoDataIfEmpty(service);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}${GRAPHQL_PATH}`;
@@ -131,10 +133,12 @@ function drain(server: Server, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Starts the server and stops it on SIGTERM or SIGINT: in-flight requests finish, the pubsub
- * and the store close, and the process exits 0 (1 if stopping failed).
+ * Runs the server as the process's one job: sets the process's log level from the
+ * configuration, starts the server, and stops it on SIGTERM or SIGINT: in-flight requests
+ * finish, the pubsub and the store close, and the process exits 0 (1 if stopping failed).
  */
 export async function runServer(config: ServerConfig): Promise<RunningServer> {
+  logger.level = config.logLevel;
   const running = await startServer(config);
   const onSignal = (signal: NodeJS.Signals) => {
     // stop() closes the listening socket synchronously, before this line is logged.

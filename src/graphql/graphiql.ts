@@ -1,29 +1,39 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { GraphiQLOptions } from "graphql-yoga";
 
 /*
  * Yoga's own GraphiQL page loads its stylesheet, script and editor workers from a public CDN,
  * which a machine without internet access cannot reach: the page then stays blank. The same
- * files ship in the @graphql-yoga/graphiql package, so the server hands them out itself.
+ * files ship, prebuilt, in the @graphql-yoga/graphiql package; `npm run build` copies the few
+ * this page loads into `dist/graphiql/` (scripts/copy-graphiql-assets.ts), and the server hands
+ * them out itself. That package (with React, Monaco and GraphiQL's dependency tree) is then
+ * needed only to build, not by an installed server.
  */
 
-const require = createRequire(import.meta.url);
-const packageJsonPath = require.resolve("@graphql-yoga/graphiql/package.json");
-const { version } = require("@graphql-yoga/graphiql/package.json") as { version: string };
-const distDir = join(dirname(packageJsonPath), "dist");
+/**
+ * The @graphql-yoga/graphiql version the files are copied from. The build refuses to copy
+ * another version, so the URLs below never name a version other than the files they serve.
+ */
+export const GRAPHIQL_VERSION = "4.5.0";
+
+/**
+ * Where the copied files are: `dist/graphiql/` at the package root, which is two levels up
+ * from this module both as source (`src/graphql/`) and as build output (`dist/graphql/`).
+ */
+const assetsDir = new URL("../../dist/graphiql/", import.meta.url);
 
 /**
  * Where the GraphiQL assets are served. The package's version is part of the path, so a
  * browser may keep them for a year and still gets the new files after an upgrade.
  */
-export const GRAPHIQL_ASSETS_PATH = `/graphiql/${version}`;
+export const GRAPHIQL_ASSETS_PATH = `/graphiql/${GRAPHIQL_VERSION}`;
 
 /**
  * The only files served: the URL name each one has under {@link GRAPHIQL_ASSETS_PATH}, and its
- * place in the package's `dist/`. (The package's GraphQL worker really has a double dot.)
+ * place in the package's `dist/`, which is also its place in the copy. (The package's GraphQL
+ * worker really has a double dot.)
  */
-const ASSET_FILES = {
+export const GRAPHIQL_ASSET_FILES = {
   "graphiql.css": "graphiql.css",
   "yoga-graphiql.js": "yoga-graphiql.umd.js",
   "editor.worker.js": "monacoeditorwork/editor.worker.bundle.js",
@@ -32,16 +42,16 @@ const ASSET_FILES = {
 } as const;
 
 /** The name of one of the files served under {@link GRAPHIQL_ASSETS_PATH}. */
-export type AssetName = keyof typeof ASSET_FILES;
+export type AssetName = keyof typeof GRAPHIQL_ASSET_FILES;
 
 /** Whether a requested name is one of the served files: nothing else is ever read from disk. */
 export function isAssetName(name: string): name is AssetName {
-  return Object.hasOwn(ASSET_FILES, name);
+  return Object.hasOwn(GRAPHIQL_ASSET_FILES, name);
 }
 
-/** Where a served file lies on disk, in the package's `dist/`. */
+/** Where a served file lies on disk, in the copy under `dist/graphiql/`. */
 export function assetFile(name: AssetName): string {
-  return join(distDir, ASSET_FILES[name]);
+  return fileURLToPath(new URL(GRAPHIQL_ASSET_FILES[name], assetsDir));
 }
 
 function assetUrl(name: AssetName): string {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-/** The repository root, where `src/cli.ts` lives. */
+/** The repository root, where `src/cli/main.ts` lives. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** A log line of the server (pino JSON). */
@@ -12,7 +12,12 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** The CLI running in a child process, as `npm start` runs it. */
+/** The `featurestore` command from source: the same program the package's bin runs. */
+function cliCommand(args: readonly string[]): string[] {
+  return [process.execPath, "--import", "tsx", "src/cli/main.ts", ...args];
+}
+
+/** The CLI running in a child process (by default from source; see {@link ServerProcess.startNpm}). */
 export class ServerProcess {
   readonly child: ChildProcess;
   readonly lines: LogLine[] = [];
@@ -20,9 +25,10 @@ export class ServerProcess {
   private readonly waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   private buffered = "";
 
-  private constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-      cwd: ROOT,
+  private constructor(command: readonly string[], env: Record<string, string>, cwd = ROOT) {
+    const [file = "", ...args] = command;
+    this.child = spawn(file, args, {
+      cwd,
       env: { ...process.env, FEATURESTORE_LOG_LEVEL: "info", NODE_ENV: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -33,19 +39,45 @@ export class ServerProcess {
   }
 
   /** Starts the CLI with flags and environment; resolves once it logged "listening" (or exited). */
-  static async start(args: string[], env: Record<string, string>): Promise<ServerProcess & { url: string }> {
-    const server = new ServerProcess(args, env);
+  static start(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<ServerProcess & { url: string; pid: number }> {
+    return ServerProcess.listening(new ServerProcess(cliCommand(args), env));
+  }
+
+  /**
+   * Runs `npm start` (which builds, then runs the compiled command) with the environment;
+   * resolves once the server logged "listening". `pid` is the server's own process, which
+   * `child` (npm) is not.
+   */
+  static startNpm(env: Record<string, string>): Promise<ServerProcess & { url: string; pid: number }> {
+    return ServerProcess.listening(new ServerProcess(["npm", "start"], env));
+  }
+
+  /** Starts any command that runs the server (an installed `featurestore`), in `cwd`. */
+  static startCommand(
+    command: readonly string[],
+    env: Record<string, string>,
+    cwd: string,
+  ): Promise<ServerProcess & { url: string; pid: number }> {
+    return ServerProcess.listening(new ServerProcess(command, env, cwd));
+  }
+
+  private static async listening(
+    server: ServerProcess,
+  ): Promise<ServerProcess & { url: string; pid: number }> {
     const listening = await Promise.race([
       server.waitFor((line) => line.msg === "listening"),
       once(server.child, "exit").then(() => undefined),
     ]);
     if (!listening) throw new Error(`the server exited before listening:\n${server.log()}`);
-    return Object.assign(server, { url: String(listening.url) });
+    return Object.assign(server, { url: String(listening.url), pid: Number(listening.pid) });
   }
 
   /** Runs the CLI to completion (for `--help` and bad flags). */
   static async runToExit(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
-    const server = new ServerProcess(args, env);
+    const server = new ServerProcess(cliCommand(args), env);
     await server.exited();
     return server;
   }

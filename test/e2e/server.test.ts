@@ -160,21 +160,4 @@ describe("the server, run as `npm start` runs it", () => {
     server.child.kill("SIGTERM");
     expect(await server.exited()).toBe(0);
   });
-
-  it("prints its options with --help and refuses unknown flags", async () => {
-    const help = await ServerProcess.runToExit(["--help"]);
-    expect(await help.exited()).toBe(0);
-    expect(help.stdout).toContain("FEATURESTORE_URL");
-    expect(help.stdout).toContain("--max-entity-ids");
-    const bad = await ServerProcess.runToExit(["--no-such-flag"]);
-    expect(await bad.exited()).toBe(2);
-    const badStore = await ServerProcess.runToExit([], { FEATURESTORE_URL: "ftp://nowhere" });
-    expect(await badStore.exited()).toBe(2);
-    // A Redis database the server does not have: ioredis would fall back to database 0.
-    const wrongDb = await ServerProcess.runToExit([], {
-      FEATURESTORE_URL: "redis://127.0.0.1:6379/99?namespace=e2e_wrong_db",
-    });
-    expect(await wrongDb.exited()).toBe(2);
-    expect(wrongDb.log()).toContain("has no database 99");
-  });
 });
