@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   type BackendDescriptor,
+  dropStore,
   MemoryBackend,
   openChangeFeed,
   openStore,
@@ -24,12 +25,17 @@ async function driversLoadedFor(url: string): Promise<string[]> {
 
 describe("backends as plug-ins", () => {
   it("loads only the driver of the backend a URL names", async () => {
+    // A namespace of this run's own: a fixed one is shared with every other checkout using the
+    // same servers, whose schema may be newer than this code's.
+    const namespace = `registry_probe_${process.pid}`;
     expect(await driversLoadedFor("memory://")).toEqual([]);
     expect(await driversLoadedFor("sqlite://:memory:")).toEqual(["better-sqlite3"]);
-    expect(await driversLoadedFor("redis://127.0.0.1:6379/0?namespace=registry_probe")).toEqual(["ioredis"]);
-    expect(
-      await driversLoadedFor("postgres://postgres@127.0.0.1:5432/test?namespace=registry_probe"),
-    ).toEqual(["pg"]);
+    expect(await driversLoadedFor(`redis://127.0.0.1:6379/0?namespace=${namespace}`)).toEqual(["ioredis"]);
+    expect(await driversLoadedFor(`postgres://postgres@127.0.0.1:5432/test?namespace=${namespace}`)).toEqual([
+      "pg",
+    ]);
+    await dropStore(`redis://127.0.0.1:6379/0?namespace=${namespace}`);
+    await dropStore(`postgres://postgres@127.0.0.1:5432/test?namespace=${namespace}`);
   }, 60_000);
 
   it("opens a backend registered by its descriptor, with no change to the library", async () => {
