@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from "graphql-yoga";
 import { FeatureStoreError } from "./core/errors.js";
 import { logger } from "./core/logger.js";
+import { bearerTokens } from "./graphql/bearer-tokens.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { corsPolicy } from "./graphql/cors.js";
 import { DEMO_OPERATIONS } from "./graphql/demo-data.js";
@@ -19,10 +20,12 @@ import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
 import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
 import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
+import { useImportEndpoint } from "./graphql/plugins/use-import-endpoint.js";
 import { useNotAcceptable } from "./graphql/plugins/use-not-acceptable.js";
 import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
 import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
 import { useStrictUtf8 } from "./graphql/plugins/use-strict-utf8.js";
+import { useTrainingSetEndpoint } from "./graphql/plugins/use-training-set-endpoint.js";
 import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
 import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media-type.js";
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
@@ -136,11 +139,14 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   const deps = { service: options.service, limits, events };
   const graphiql = options.graphiql !== false;
   const documentCache = options.documentCache ?? new DocumentCache();
+  const tokens = bearerTokens(options.auth ?? {});
   // Order matters where plugins answer requests or wrap the request parser; see each comment.
   const plugins = [
     // Paths other than GraphQL: answered before anything below looks at the request.
     useHealthEndpoint(options.service.store, options.pubsubState),
     graphiql && useGraphiQLAssets(),
+    useTrainingSetEndpoint(options.service, tokens, limits.maxUploadBytes),
+    useImportEndpoint(options.service, tokens, limits.maxUploadBytes),
     // After every plugin that serves a path of its own.
     useUnhandledRoute(GRAPHQL_PATH),
     // Refusals judged on the request's headers alone, the token first: an anonymous client

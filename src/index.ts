@@ -6,6 +6,7 @@ export {
   FeatureNotFoundError,
   FeatureStoreError,
   GroupNotFoundError,
+  HistoryTrimmedError,
   TransformNotFoundError,
   ValidationError,
 } from "./core/errors.js";
@@ -41,13 +42,14 @@ export type { ChangeFeed, FeaturePubSub, ValueChange } from "./store/changes/cha
 export { createFeaturePubSub } from "./store/changes/change-feed.js";
 export type { ChangeListener } from "./store/changes/change-listeners.js";
 export { openChangeFeed } from "./store/changes/open-change-feed.js";
-export type { EntryKey, EntryWrite, StoredEntry } from "./store/entry.js";
-export { supersedes } from "./store/entry.js";
-export type { ReadOptions, StoreHealth, StoreOptions } from "./store/feature-store.js";
+export type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "./store/entry.js";
+export { HISTORY_TRIMMED, supersedes } from "./store/entry.js";
+export type { ReadOptions, StoreHealth, StoreOptions, VectorReadOptions } from "./store/feature-store.js";
 export { FeatureStore } from "./store/feature-store.js";
 export { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 export { MemoryBackend } from "./store/memory/memory-backend.js";
 export { dropStore, openStore } from "./store/open-store.js";
+export type { EntityRow, PassThrough, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
 export { CompiledTransform } from "./transforms/compiled-transform.js";
 export { STEP_KIND_NAMES } from "./transforms/steps/step-registry.js";
 export type {

@@ -88,6 +88,7 @@ type ServerSettings = Omit<ServerConfig, "limits"> & ApiLimits;
  */
 const LIMIT_HELP: { readonly [K in keyof ApiLimits]: string } = {
   maxBodyBytes: "largest request body, in bytes",
+  maxUploadBytes: "largest file POST /training-set and POST /import accept, in bytes",
   maxDocumentBytes: "longest query document, in bytes of UTF-8, refused before it is parsed",
   maxTokens: "most tokens in a query document",
   maxDepth: "deepest query nesting, introspection included",

@@ -11,8 +11,9 @@ import type {
   ValueWrite,
 } from "./core/models.js";
 import type { FeatureTransform } from "./core/transform.js";
-import type { FeatureStore, ReadOptions } from "./store/feature-store.js";
+import type { FeatureStore, ReadOptions, VectorReadOptions } from "./store/feature-store.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
+import type { EntityRow, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
 import {
   TransformCatalog,
   type TransformCatalogOptions,
@@ -212,25 +213,29 @@ export class FeatureService {
     entityId: string,
     featureNames: readonly string[],
     transform: TransformChoice = false,
+    options: VectorReadOptions = {},
   ): Promise<FeatureVector> {
-    return (await this.getTransformedVectors([entityId], featureNames, transform))[0] as FeatureVector;
+    return (
+      await this.getTransformedVectors([entityId], featureNames, transform, options)
+    )[0] as FeatureVector;
   }
 
   /**
    * Vectors of several entities, one per id in order, from one backend round trip, each
-   * transformed as `transform` says.
+   * transformed as `transform` says, read now or as of `options.asOf`.
    */
   async getTransformedVectors(
     entityIds: readonly string[],
     featureNames: readonly string[],
     transform: TransformChoice = false,
+    options: VectorReadOptions = {},
   ): Promise<FeatureVector[]> {
     const chosen =
       (typeof transform === "string" ? this.transforms.resolvedPin(transform) : undefined) ??
       (await this.resolveTransform(transform));
-    if (!chosen) return this.store.getVectors(entityIds, featureNames);
+    if (!chosen) return this.store.getVectors(entityIds, featureNames, options);
     // These vectors were read for this call alone: the transform may reuse them.
-    const vectors = await this.store.getVectors(entityIds, chosen.readNames(featureNames));
+    const vectors = await this.store.getVectors(entityIds, chosen.readNames(featureNames), options);
     return vectors.map((v) => chosen.applyOwned(v, featureNames.length));
   }
 
@@ -277,8 +282,21 @@ export class FeatureService {
   getVectorsSettled(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions = {},
   ): Promise<(FeatureVector | FeatureStoreError)[]> {
-    return this.store.getVectorsSettled(entityIds, featureNames);
+    return this.store.getVectorsSettled(entityIds, featureNames, options);
+  }
+
+  /**
+   * A point-in-time training set over the entity rows, streamed in chunks (see
+   * `FeatureStore.trainingSet`): what the GraphQL `trainingSet` field and the file export read.
+   */
+  trainingSet<R extends EntityRow>(
+    rows: AsyncIterable<R> | Iterable<R>,
+    featureNames: readonly string[],
+    options: TrainingSetOptions = {},
+  ): AsyncGenerator<TrainingRow<R>[]> {
+    return this.store.trainingSet(rows, featureNames, options);
   }
 
   /**

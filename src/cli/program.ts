@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { addImportCommand } from "./import.js";
 import { addServeCommand } from "./serve.js";
+import { addTrainingSetCommand } from "./training-set.js";
 
 /** The package's version, from the package.json two levels up (from `src/cli/` or `dist/cli/`). */
 function packageVersion(): string {
@@ -11,7 +13,7 @@ function packageVersion(): string {
 }
 
 /**
- * The `featurestore` command and its subcommands, one module each (`serve.ts`, ...). `serve` is
+ * The `featurestore` command and its subcommands, one module each (`serve.ts`, `import.ts`, `training-set.ts`). `serve` is
  * the default, so `featurestore --port 0` serves. Commander throws instead of exiting (the
  * caller reports the error on one line) and prints no error itself.
  */
@@ -22,5 +24,7 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addServeCommand(program, { isDefault: true });
+  addImportCommand(program);
+  addTrainingSetCommand(program);
   return program;
 }

@@ -12,7 +12,8 @@ import { setOwn } from "./own-property.js";
 import { showValue } from "./show-value.js";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
-const MAX_ENTITY_ID_LENGTH = 512;
+/** The longest entity id, in UTF-16 code units: long enough for any key, short enough to index. */
+export const MAX_ENTITY_ID_LENGTH = 512;
 
 /** The value types each feature type admits; a type not listed here admits every value type. */
 const ALLOWED_VALUE_TYPES: Partial<Record<FeatureType, readonly ValueType[]>> = {
@@ -45,18 +46,27 @@ export function checkName(name: unknown, what = "feature"): string {
 }
 
 /**
+ * Whether an id is one every backend can store: a non-empty string of at most
+ * {@link MAX_ENTITY_ID_LENGTH} characters, without NUL or lone surrogates. For callers that
+ * check many ids and report failures their own way (a training set names the row).
+ */
+export function isValidEntityId(entityId: unknown): entityId is string {
+  return (
+    typeof entityId === "string" &&
+    entityId.length > 0 &&
+    entityId.length <= MAX_ENTITY_ID_LENGTH &&
+    !entityId.includes("\u0000") &&
+    entityId.isWellFormed()
+  );
+}
+
+/**
  * Checks an entity id: a non-empty, well-formed Unicode string of at most 512 characters without
  * NUL (every backend must store it exactly, and PostgreSQL text cannot hold NUL).
  * @throws ValidationError otherwise.
  */
 export function checkEntityId(entityId: unknown): string {
-  if (
-    typeof entityId !== "string" ||
-    entityId.length === 0 ||
-    entityId.length > MAX_ENTITY_ID_LENGTH ||
-    entityId.includes("\u0000") ||
-    !entityId.isWellFormed()
-  ) {
+  if (!isValidEntityId(entityId)) {
     throw new ValidationError(
       `invalid entity id: expected a non-empty string of at most ${MAX_ENTITY_ID_LENGTH} characters, without NUL or lone surrogates`,
       {

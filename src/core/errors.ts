@@ -75,3 +75,14 @@ export class ConfigurationError extends FeatureStoreError {
     super("INVALID_CONFIG", message, details);
   }
 }
+
+/**
+ * A read as of a time whose answer may lie in history the backend has trimmed (Redis keeps the
+ * newest `historyRetention` entries per key): the value is unknown, and answering "no value" or an
+ * older one would leak a wrong answer into a model. Read a later time, or keep more history.
+ */
+export class HistoryTrimmedError extends FeatureStoreError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("HISTORY_TRIMMED", message, details);
+  }
+}

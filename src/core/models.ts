@@ -82,6 +82,12 @@ export interface VectorEntry {
   registered: boolean;
   /** `name@version` of the stored transform that produced this value; absent when none did. */
   transform?: string;
+  /**
+   * Present, and true, only when the answer of a read as of a time may lie in history the
+   * backend has trimmed (see `BackendCapabilities.historyRetention`): the value is then `null`,
+   * neither a stored value nor the default, since the true one is unknown.
+   */
+  historyTrimmed?: true;
 }
 
 /** Several features of one entity, read together. */

@@ -13,6 +13,12 @@ export interface ApiLimits {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /**
+   * Largest file accepted by `POST /training-set` and `POST /import`, in bytes. Those bodies are
+   * streamed (never held in memory, except that a Parquet upload is spooled to a temporary file,
+   * since Parquet is read from its end), so they may be far larger than a GraphQL request.
+   */
+  maxUploadBytes: number;
+  /**
    * Longest GraphQL document accepted, in bytes of UTF-8, judged before it is parsed or looked
    * up in the document cache. The body limit is sized for batches of values (variables); a
    * document is code, a few KiB at most (the standard introspection query is 2 KiB), and
@@ -63,6 +69,7 @@ export interface ApiLimits {
 /** The limits used where none are configured: generous for dashboards, small enough to be safe. */
 export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
   maxBodyBytes: 1_048_576,
+  maxUploadBytes: 1_073_741_824,
   // 32 times the introspection query, and a sixteenth of the body limit.
   maxDocumentBytes: 65_536,
   maxTokens: 5000,

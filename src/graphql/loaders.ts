@@ -10,10 +10,11 @@ import type { VectorTransform } from "../transforms/vector-transform.js";
  */
 export interface Loaders {
   /**
-   * The vector loader for one feature set: entity id -> vector of exactly these features.
-   * Fields asking for the same names in the same order share one loader, and so one batch.
+   * The vector loader for one feature set read at one instant (now when `asOf` is omitted):
+   * entity id -> vector of exactly these features. Fields asking for the same names in the same
+   * order at the same instant share one loader, and so one batch.
    */
-  vectors(featureNames: readonly string[]): DataLoader<string, FeatureVector>;
+  vectors(featureNames: readonly string[], asOf?: Date): DataLoader<string, FeatureVector>;
   /** Group name -> stored group, or `null` when there is none; primed by the `groups` query. */
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
@@ -43,15 +44,15 @@ export function createLoaders(service: FeatureService): Loaders {
     service.getDefinitions(names),
   );
   return {
-    vectors(featureNames) {
+    vectors(featureNames, asOf) {
       // JSON keeps distinct lists distinct whatever characters the names hold.
-      const key = JSON.stringify(featureNames);
+      const key = JSON.stringify([featureNames, asOf?.getTime() ?? null]);
       let loader = vectorLoaders.get(key);
       if (!loader) {
         const names = [...featureNames];
         // A malformed id fails its own field only, not every field batched with it.
         loader = new DataLoader<string, FeatureVector>((entityIds) =>
-          service.getVectorsSettled(entityIds, names),
+          service.getVectorsSettled(entityIds, names, { asOf }),
         );
         vectorLoaders.set(key, loader);
       }

@@ -1,5 +1,5 @@
 import { BackendUnavailableError, type FeatureStoreError } from "../core/errors.js";
-import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
+import type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, HISTORY_TRIMMED, StoredEntry } from "./entry.js";
 
 /**
  * What a backend promises beyond the primitives every backend has. The core reads these instead
@@ -119,11 +119,19 @@ export interface StoreBackend {
   /** The entry with exactly this version (any positive safe integer), if kept. */
   readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined>;
   /**
-   * The entry with the greatest event time <= asOfMs, ties broken by the higher version. A
-   * backend that trims history returns `undefined` rather than an older entry when a trimmed one
-   * could have been the answer.
+   * Reads as of a time, for many rows at once: for every (row, feature) pair, row-major (index
+   * `r * featureNames.length + f`), the entry of that key with the greatest event time <=
+   * `row.asOfMs`, ties broken by the higher version (deletion markers included); `undefined`
+   * where there is none. A backend that trims history answers {@link HISTORY_TRIMMED} rather
+   * than an older entry when a trimmed one could have been the answer.
+   *
+   * This one primitive serves single reads as of a time, vectors as of a time, current reads of
+   * keys whose current entry is dated ahead, and every chunk of a training set, so it must cost a
+   * bounded number of round trips per call (one query, one pipeline), never one per row. Rows may
+   * repeat an entity, at the same or other times, in any order. Rows of one entity touch only that
+   * entity's data, so a backend sharded by entity can answer each entity's rows in one place.
    */
-  readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined>;
+  readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]>;
   /** Every kept entry of the key in version order, deletion markers included. */
   readHistory(key: EntryKey): Promise<StoredEntry[]>;
   /**

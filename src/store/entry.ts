@@ -37,3 +37,22 @@ export function supersedes(a: StoredEntry, b: StoredEntry | undefined): boolean 
     (a.eventTimeMs === b.eventTimeMs && a.version > b.version)
   );
 }
+
+/**
+ * One row of an as-of read: an entity and the instant to read it at. Training sets send many
+ * rows of one entity at different instants, so a row is not an entity.
+ */
+export interface AsOfRow {
+  readonly entityId: string;
+  /** Epoch milliseconds (UTC). */
+  readonly asOfMs: number;
+}
+
+/**
+ * What a backend that trims history answers when a trimmed entry could have been the answer of an
+ * as-of read: the true answer is unknown, which is not the same as "there was no value".
+ */
+export const HISTORY_TRIMMED = "trimmed";
+
+/** The answer of an as-of read for one (row, feature): the entry, nothing, or unknown. */
+export type AsOfEntry = StoredEntry | typeof HISTORY_TRIMMED | undefined;

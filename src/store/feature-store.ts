@@ -1,3 +1,4 @@
+import { inChunks } from "../core/chunks.js";
 import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
 import {
   canonicalValue,
@@ -7,7 +8,9 @@ import {
   deepFreeze,
   encodeDefinition,
   encodeGroup,
+  isValidEntityId,
   isValidName,
+  MAX_ENTITY_ID_LENGTH,
   normalizeDefinition,
   normalizeStoredGroup,
 } from "../core/definition.js";
@@ -16,6 +19,7 @@ import {
   ConflictError,
   FeatureNotFoundError,
   FeatureStoreError,
+  HistoryTrimmedError,
   ValidationError,
 } from "../core/errors.js";
 import type {
@@ -31,7 +35,21 @@ import type {
 import { setOwn } from "../core/own-property.js";
 import type { BackendCapabilities, CatalogRecord, StoreBackend } from "./backend.js";
 import { Catalog } from "./catalog.js";
-import type { EntryKey, EntryWrite, StoredEntry } from "./entry.js";
+import {
+  type AsOfEntry,
+  type AsOfRow,
+  type EntryKey,
+  type EntryWrite,
+  HISTORY_TRIMMED,
+  type StoredEntry,
+} from "./entry.js";
+import {
+  DEFAULT_TRAINING_CHUNK,
+  type EntityRow,
+  MAX_TRAINING_CHUNK,
+  type TrainingRow,
+  type TrainingSetOptions,
+} from "./training-set.js";
 
 /** Options every store takes. */
 export interface StoreOptions {
@@ -46,6 +64,16 @@ export interface StoreOptions {
    * dated later would stay "current" over every ordinary write until its time came.
    */
   maxFutureSkewMs?: number;
+}
+
+/** Options of {@link FeatureStore.getVectors}. */
+export interface VectorReadOptions {
+  /**
+   * Read the vectors as they were at this instant: per feature, the value with the greatest event
+   * time <= asOf (ties: the higher version), TTL judged at asOf. Default: now, which is the same
+   * rule at the moment of reading.
+   */
+  asOf?: Date;
 }
 
 /** Options of {@link FeatureStore.getValue}: at most one of them. */
@@ -313,12 +341,19 @@ export class FeatureStore {
   async deleteValue(featureName: string, entityId: string): Promise<boolean> {
     await this.requireDefinition(featureName);
     checkEntityId(entityId);
-    const [current] = await this.call(() => this.#driver.readCurrent([entityId], [featureName]));
-    if (!current || current.payload === null) return false;
-    // The marker must supersede the value it deletes, even one written with a later event time.
-    const eventTimeMs = Math.max(Date.now(), current.eventTimeMs);
+    const now = Date.now();
+    const [served] = await this.readNow([entityId], [featureName], now);
+    if (served === HISTORY_TRIMMED) {
+      throw new HistoryTrimmedError(`the value of "${featureName}" in force now is in trimmed history`, {
+        featureName,
+        entityId,
+      });
+    }
+    if (!served || served.payload === null) return false;
+    // The marker is dated now: it ends the value served now. A value dated later still takes
+    // effect when its time comes, as any write dated then would.
     const [version] = await this.call(() =>
-      this.#driver.appendEntries([{ featureName, entityId, payload: null, eventTimeMs }]),
+      this.#driver.appendEntries([{ featureName, entityId, payload: null, eventTimeMs: now }]),
     );
     return version !== 0;
   }
@@ -350,10 +385,18 @@ export class FeatureStore {
       return entry ? toValue(key, entry, now) : null;
     }
     const refMs = asOf === undefined ? now : checkEventTime(asOf, "asOf");
-    const entry =
+    const [entry] =
       asOf === undefined
-        ? (await this.call(() => this.#driver.readCurrent([entityId], [featureName])))[0]
-        : await this.call(() => this.#driver.readAsOf(key, refMs));
+        ? await this.readNow([key.entityId], [featureName], now)
+        : await this.call(() =>
+            this.#driver.readAsOf([{ entityId: key.entityId, asOfMs: refMs }], [featureName]),
+          );
+    if (entry === HISTORY_TRIMMED) {
+      throw new HistoryTrimmedError(
+        `the value of "${featureName}" as of ${new Date(refMs).toISOString()} is in trimmed history`,
+        { featureName, entityId },
+      );
+    }
     return entry && !isExpired(def, entry, refMs) ? toValue(key, entry, now) : null;
   }
 
@@ -402,28 +445,38 @@ export class FeatureStore {
    * Several features of one entity. A missing, deleted or expired value is replaced by the
    * definition's default (a fresh copy); an unregistered name gives `null`. Never throws for those.
    */
-  async getVector(entityId: string, featureNames: readonly string[]): Promise<FeatureVector> {
-    return (await this.getVectors([entityId], featureNames))[0] as FeatureVector;
+  async getVector(
+    entityId: string,
+    featureNames: readonly string[],
+    options: VectorReadOptions = {},
+  ): Promise<FeatureVector> {
+    return (await this.getVectors([entityId], featureNames, options))[0] as FeatureVector;
   }
 
   /**
-   * The batch read: one vector per entity id, in the order given, from one backend round trip.
-   * @throws ValidationError for a malformed entity id or a feature name that is not a string.
+   * The batch read: one vector per entity id, in the order given, from one backend round trip
+   * (two when a key's newest entry is dated ahead of now, see {@link readNow}).
+   * @throws ValidationError for a malformed entity id, a feature name that is not a string, or a bad `asOf`.
    */
-  async getVectors(entityIds: readonly string[], featureNames: readonly string[]): Promise<FeatureVector[]> {
+  async getVectors(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+    options: VectorReadOptions = {},
+  ): Promise<FeatureVector[]> {
     for (const id of entityIds) checkEntityId(id);
-    return this.readVectors(entityIds, featureNames);
+    return this.readVectors(entityIds, featureNames, options);
   }
 
   /**
    * {@link getVectors}, with each entity answered on its own: a malformed id gets its
    * ValidationError in its place and the others their vectors, still from one round trip. For
    * batching callers (a DataLoader) whose ids come from unrelated requests for one vector each.
-   * @throws ValidationError for a feature name that is not a string.
+   * @throws ValidationError for a feature name that is not a string, or a bad `asOf`.
    */
   async getVectorsSettled(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions = {},
   ): Promise<(FeatureVector | FeatureStoreError)[]> {
     const refusals = new Map<number, FeatureStoreError>();
     const valid: string[] = [];
@@ -434,26 +487,112 @@ export class FeatureStore {
         refusals.set(i, err as FeatureStoreError);
       }
     });
-    if (refusals.size === 0) return this.readVectors(entityIds, featureNames);
-    const vectors = await this.readVectors(valid, featureNames);
+    if (refusals.size === 0) return this.readVectors(entityIds, featureNames, options);
+    const vectors = await this.readVectors(valid, featureNames, options);
     let next = 0;
     return entityIds.map((_, i) => refusals.get(i) ?? (vectors[next++] as FeatureVector));
+  }
+
+  /**
+   * A point-in-time join, streamed: for each entity row, each feature's value as it was known at
+   * the row's `timestamp` (the entry with the greatest event time at or before it, ties to the
+   * higher version; TTL judged at it), else the definition's default, flagged. Nothing dated
+   * after a row's instant can reach it, so a model trains on what serving would have served.
+   *
+   * Rows are read from `rows` a chunk at a time and answered by one backend call per chunk; the
+   * answer comes out as chunks, rows in input order. Memory holds two chunks, however many rows
+   * there are.
+   *
+   * @example
+   * ```ts
+   * const rows = [{ entityId: "user-1", timestamp: new Date("2026-03-01"), label: 1 }];
+   * for await (const chunk of store.trainingSet(rows, ["age", "clicks_7d"])) {
+   *   for (const row of chunk) console.log(row.entityId, row.columns.label, row.values);
+   * }
+   * ```
+   * @throws FeatureNotFoundError for an unregistered feature name, before any row is read.
+   * @throws ValidationError for a row without a valid entity id or timestamp (naming its index),
+   *   duplicate feature names, or a bad chunk size.
+   */
+  async *trainingSet<R extends EntityRow>(
+    rows: AsyncIterable<R> | Iterable<R>,
+    featureNames: readonly string[],
+    options: TrainingSetOptions = {},
+  ): AsyncGenerator<TrainingRow<R>[]> {
+    const chunkSize = options.chunkSize ?? DEFAULT_TRAINING_CHUNK;
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_TRAINING_CHUNK) {
+      throw new ValidationError(`chunkSize must be an integer from 1 to ${MAX_TRAINING_CHUNK}`);
+    }
+    const defs = await this.requireDefinitions(featureNames);
+    let first = 0;
+    let pending: Promise<TrainingRow<R>[]> | undefined;
+    for await (const chunk of inChunks(rows, chunkSize)) {
+      const answer = this.joinChunk(chunk, first, featureNames, defs);
+      // Read ahead: this chunk's backend call runs while the caller consumes the previous one.
+      // Its failure is awaited below; the handler only keeps it from counting as unhandled meanwhile.
+      answer.catch(() => undefined);
+      first += chunk.length;
+      if (pending) yield await pending;
+      pending = answer;
+    }
+    if (pending) yield await pending;
+  }
+
+  /** One chunk of a training set; `first` is the index of its first row in the whole input. */
+  private async joinChunk<R extends EntityRow>(
+    chunk: readonly R[],
+    first: number,
+    featureNames: readonly string[],
+    defs: readonly NormalizedDefinition[],
+  ): Promise<TrainingRow<R>[]> {
+    const asOf: AsOfRow[] = chunk.map((row, i) => checkEntityRow(row, first + i));
+    const stored = await this.call(() => this.#driver.readAsOf(asOf, featureNames));
+    const width = featureNames.length;
+    return chunk.map((row, r) => {
+      const { entityId, timestamp, ...columns } = row;
+      const refMs = (asOf[r] as AsOfRow).asOfMs;
+      const values: Record<string, FeatureData | null> = {};
+      const entries: VectorEntry[] = new Array(width);
+      for (let f = 0; f < width; f++) {
+        const entry = servedEntry(
+          featureNames[f] as string,
+          defs[f] as NormalizedDefinition,
+          stored[r * width + f],
+          refMs,
+        );
+        setOwn(values, entry.featureName, entry.value);
+        entries[f] = entry;
+      }
+      return { entityId, timestamp, columns, values, entries };
+    });
   }
 
   /** The vectors of entity ids already checked. */
   private async readVectors(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions,
   ): Promise<FeatureVector[]> {
     for (const name of featureNames) {
       if (typeof name !== "string") throw new ValidationError("feature names must be strings");
     }
+    const asOf = options?.asOf;
+    const now = Date.now();
+    const refMs = asOf === undefined ? now : checkEventTime(asOf, "asOf");
     if (entityIds.length === 0) return [];
     const defs = await this.findDefinitions(featureNames);
     const known = featureNames.filter((_, i) => defs[i] !== undefined);
-    const current =
-      known.length === 0 ? [] : await this.call(() => this.#driver.readCurrent(entityIds, known));
-    const now = Date.now();
+    const stored: AsOfEntry[] =
+      known.length === 0
+        ? []
+        : asOf === undefined
+          ? await this.readNow(entityIds, known, now)
+          : await this.call(() =>
+              this.#driver.readAsOf(
+                entityIds.map((entityId) => ({ entityId, asOfMs: refMs })),
+                known,
+              ),
+            );
     const vectors: FeatureVector[] = [];
     for (let e = 0; e < entityIds.length; e++) {
       const values: Record<string, FeatureData | null> = {};
@@ -462,43 +601,53 @@ export class FeatureStore {
       for (let f = 0; f < featureNames.length; f++) {
         const featureName = featureNames[f] as string;
         const def = defs[f];
-        let entry: VectorEntry;
-        if (def === undefined) {
-          entry = {
-            featureName,
-            value: null,
-            version: null,
-            eventTimeMs: null,
-            usedDefault: false,
-            registered: false,
-          };
-        } else {
-          const stored = current[k++];
-          entry =
-            stored && stored.payload !== null && !isExpired(def, stored, now)
-              ? {
-                  featureName,
-                  value: decodeValue(stored.payload),
-                  version: stored.version,
-                  eventTimeMs: stored.eventTimeMs,
-                  usedDefault: false,
-                  registered: true,
-                }
-              : {
-                  featureName,
-                  value: copyOf(def.defaultValue),
-                  version: null,
-                  eventTimeMs: null,
-                  usedDefault: true,
-                  registered: true,
-                };
-        }
+        const entry: VectorEntry =
+          def === undefined
+            ? {
+                featureName,
+                value: null,
+                version: null,
+                eventTimeMs: null,
+                usedDefault: false,
+                registered: false,
+              }
+            : servedEntry(featureName, def, stored[k++], refMs);
         setOwn(values, featureName, entry.value);
         entries.push(entry);
       }
       vectors.push({ entityId: entityIds[e] as string, values, entries });
     }
     return vectors;
+  }
+
+  /**
+   * The entries in force at `nowMs`: a current read is a read as of the moment of reading. A
+   * key's current entry is the greatest of all its entries, so when it is dated at or before now
+   * it is also the answer as of now; only keys whose current entry is dated ahead (a future event
+   * time within `maxFutureSkewMs`) need an as-of read, all of them in one more backend call.
+   */
+  private async readNow(
+    entityIds: readonly string[],
+    featureNames: readonly string[],
+    nowMs: number,
+  ): Promise<AsOfEntry[]> {
+    const current: AsOfEntry[] = await this.call(() => this.#driver.readCurrent(entityIds, featureNames));
+    const width = featureNames.length;
+    const ahead: number[] = [];
+    current.forEach((entry, i) => {
+      if (entry !== undefined && entry !== HISTORY_TRIMMED && entry.eventTimeMs > nowMs) ahead.push(i);
+    });
+    if (ahead.length === 0) return current;
+    const entities = [...new Set(ahead.map((i) => entityIds[Math.floor(i / width)] as string))];
+    const features = [...new Set(ahead.map((i) => featureNames[i % width] as string))];
+    const rows = entities.map((entityId) => ({ entityId, asOfMs: nowMs }));
+    const asOfNow = await this.call(() => this.#driver.readAsOf(rows, features));
+    for (const i of ahead) {
+      const e = entities.indexOf(entityIds[Math.floor(i / width)] as string);
+      const f = features.indexOf(featureNames[i % width] as string);
+      current[i] = asOfNow[e * features.length + f];
+    }
+    return current;
   }
 
   // ---- machinery -----------------------------------------------------------------------------
@@ -565,6 +714,25 @@ export class FeatureStore {
     const [def] = await this.findDefinitions([featureName]);
     if (!def) throw new FeatureNotFoundError(featureName);
     return def;
+  }
+
+  /**
+   * The definitions of all the names, in order.
+   * @throws FeatureNotFoundError for the first unregistered name; ValidationError for a name that
+   *   is not a string or occurs twice.
+   */
+  private async requireDefinitions(featureNames: readonly string[]): Promise<NormalizedDefinition[]> {
+    if (!Array.isArray(featureNames)) throw new ValidationError("feature names must be a list");
+    for (const name of featureNames) {
+      if (typeof name !== "string") throw new ValidationError("feature names must be strings");
+    }
+    const twice = featureNames.find((name, i) => featureNames.indexOf(name) !== i);
+    if (twice !== undefined)
+      throw new ValidationError(`feature "${twice}" is named twice`, { featureName: twice });
+    const defs = await this.findDefinitions(featureNames);
+    const missing = featureNames.findIndex((_, i) => defs[i] === undefined);
+    if (missing >= 0) throw new FeatureNotFoundError(featureNames[missing] as string);
+    return defs as NormalizedDefinition[];
   }
 
   private normalize(definition: FeatureDefinition): NormalizedDefinition {
@@ -645,6 +813,72 @@ function checkEventTime(time: Date, what = "eventTime"): number {
   const ms = time instanceof Date ? time.getTime() : Number.NaN;
   if (!Number.isFinite(ms)) throw new ValidationError(`${what} must be a valid Date`);
   return ms;
+}
+
+/**
+ * The slot a registered feature gets in a vector or training row, from what the backend found in
+ * force at `refMs`: the live value, else the default (flagged), else, when the answer is in
+ * trimmed history, `null` flagged as unknown. TTL is judged at `refMs`.
+ */
+function servedEntry(
+  featureName: string,
+  def: NormalizedDefinition,
+  stored: AsOfEntry,
+  refMs: number,
+): VectorEntry {
+  if (stored === HISTORY_TRIMMED) {
+    return {
+      featureName,
+      value: null,
+      version: null,
+      eventTimeMs: null,
+      usedDefault: false,
+      registered: true,
+      historyTrimmed: true,
+    };
+  }
+  if (stored && stored.payload !== null && !isExpired(def, stored, refMs)) {
+    return {
+      featureName,
+      value: decodeValue(stored.payload),
+      version: stored.version,
+      eventTimeMs: stored.eventTimeMs,
+      usedDefault: false,
+      registered: true,
+    };
+  }
+  return {
+    featureName,
+    value: copyOf(def.defaultValue),
+    version: null,
+    eventTimeMs: null,
+    usedDefault: true,
+    registered: true,
+  };
+}
+
+/**
+ * The as-of row of an entity row, checked.
+ * @throws ValidationError naming the row's index when its entity id or timestamp is not valid.
+ */
+function checkEntityRow(row: EntityRow, index: number): AsOfRow {
+  if (row === null || typeof row !== "object") {
+    throw new ValidationError(`row ${index} is not an object`, { row: index });
+  }
+  const asOfMs = row.timestamp instanceof Date ? row.timestamp.getTime() : Number.NaN;
+  if (!Number.isFinite(asOfMs)) {
+    throw new ValidationError(`row ${index}: timestamp must be a valid Date`, { row: index });
+  }
+  const entityId = row.entityId;
+  if (typeof entityId !== "string" || !isValidEntityId(entityId)) {
+    throw new ValidationError(
+      `row ${index}: entityId must be a non-empty string of at most ${MAX_ENTITY_ID_LENGTH} characters without NUL`,
+      {
+        row: index,
+      },
+    );
+  }
+  return { entityId, asOfMs };
 }
 
 function isExpired(def: NormalizedDefinition, entry: StoredEntry, refMs: number): boolean {

@@ -2,13 +2,14 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FeatureType, ValueType } from "../core/enums.js";
 import { FeatureStoreError } from "../core/errors.js";
-import type { FeatureData, FeatureDefinition } from "../core/models.js";
+import type { FeatureData, FeatureDefinition, FeatureVector } from "../core/models.js";
 import { FeatureTransform } from "../core/transform.js";
 import { FeatureService } from "../service.js";
 import type { StoreBackend } from "../store/backend.js";
 import type { EntryWrite, StoredEntry } from "../store/entry.js";
 import { FeatureStore, type StoreOptions } from "../store/feature-store.js";
 import { MemoryBackend } from "../store/memory/memory-backend.js";
+import type { EntityRow, TrainingRow, TrainingSetOptions } from "../store/training-set.js";
 
 /**
  * How the suite gets backends of one kind. Every test gets a fresh, empty backend, which the
@@ -900,6 +901,325 @@ export function describeConformance(harness: BackendHarness): void {
         expect(await store.currentValues("short", 100)).toEqual({ values: [2], complete: true });
         expect(await errorCode(store.currentValues("nope", 10))).toBe("FEATURE_NOT_FOUND");
         expect(await errorCode(store.currentValues("f", 0))).toBe("VALIDATION_FAILED");
+      });
+    });
+
+    describe("point in time", () => {
+      const minute = 60_000;
+      /** Drains a training set into one array of rows. */
+      const joined = async <R extends EntityRow>(
+        rows: AsyncIterable<R> | Iterable<R>,
+        names: readonly string[],
+        options?: TrainingSetOptions,
+      ) => {
+        const out: TrainingRow<R>[] = [];
+        for await (const chunk of store.trainingSet(rows, names, options)) out.push(...chunk);
+        return out;
+      };
+
+      it("serves as current the value in force now, not one dated ahead", async () => {
+        await store.registerFeature(num("s"));
+        const now = Date.now();
+        await store.setValue("s", "u", 1, { eventTime: new Date(now - 1000) });
+        await store.setValue("s", "u", 2, { eventTime: new Date(now + 2 * minute) });
+        await store.setValue("s", "u", 3, { eventTime: new Date(now) });
+        expect((await store.getValue("s", "u"))?.value).toBe(3);
+        expect((await store.getValue("s", "u", { asOf: new Date() }))?.value).toBe(3);
+        expect((await store.getVector("u", ["s"])).entries[0]).toMatchObject({ value: 3, version: 3 });
+        expect((await store.getValue("s", "u", { asOf: new Date(now + 3 * minute) }))?.value).toBe(2);
+        await store.setValue("s", "v", 9, { eventTime: new Date(now + 2 * minute) });
+        expect(await store.getValue("s", "v")).toBeNull();
+        expect((await store.getVector("v", ["s"])).entries[0]).toMatchObject({ usedDefault: true });
+      });
+
+      it("deletes the value served now and lets a value dated ahead take effect in its time", async () => {
+        await store.registerFeature(num("s", { defaultValue: 0 }));
+        const now = Date.now();
+        await store.setValue("s", "u", 1, { eventTime: new Date(now - 1000) });
+        await store.setValue("s", "u", 2, { eventTime: new Date(now + 2 * minute) });
+        expect(await store.deleteValue("s", "u")).toBe(true);
+        expect(await store.getValue("s", "u")).toBeNull();
+        expect((await store.getVector("u", ["s"])).values.s).toBe(0);
+        expect(await store.deleteValue("s", "u")).toBe(false);
+        expect((await store.getValue("s", "u", { asOf: new Date(now + 3 * minute) }))?.value).toBe(2);
+        expect((await store.getValue("s", "u", { asOf: new Date(now - 500) }))?.value).toBe(1);
+      });
+
+      it("reads a current value equal to one as of now, for any writes (property)", async () => {
+        await store.registerFeature(num("p", { defaultValue: -1 }));
+        await store.registerFeature(num("q", { ttlSeconds: 150 }));
+        let round = 0;
+        const op = fc.record({
+          feature: fc.constantFrom("p", "q"),
+          entity: fc.constantFrom("a", "b"),
+          // Minutes from the start of the run: backfills, now, and up to 4 minutes ahead.
+          minutes: fc.integer({ min: -6, max: 4 }),
+          deletion: fc.boolean(),
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+            const prefix = `now${round++}-`;
+            const start = Date.now();
+            for (const [i, o] of ops.entries()) {
+              if (o.deletion) await store.deleteValue(o.feature, prefix + o.entity);
+              else
+                await store.setValue(o.feature, prefix + o.entity, i, {
+                  eventTime: new Date(start + o.minutes * minute),
+                });
+            }
+            const ids = [`${prefix}a`, `${prefix}b`];
+            for (const id of ids) {
+              for (const name of ["p", "q"]) {
+                const current = await store.getValue(name, id);
+                const asOfNow = await store.getValue(name, id, { asOf: new Date() });
+                expect(current && [current.value, current.version]).toEqual(
+                  asOfNow && [asOfNow.value, asOfNow.version],
+                );
+              }
+            }
+            const strip = (vs: FeatureVector[]) => vs.map((v) => v.entries);
+            expect(strip(await store.getVectors(ids, ["p", "q"]))).toEqual(
+              strip(await store.getVectors(ids, ["p", "q"], { asOf: new Date() })),
+            );
+          }),
+          { numRuns: 30 },
+        );
+      });
+
+      it("reads vectors as of a time, with TTL judged then and provenance per entry", async () => {
+        await store.registerFeature(num("a", { defaultValue: -1 }));
+        await store.registerFeature(num("fresh", { ttlSeconds: 3600 }));
+        const t = Date.UTC(2026, 0, 10);
+        const hour = 3_600_000;
+        await store.setValues([
+          { featureName: "a", entityId: "u1", value: 1, eventTime: new Date(t) },
+          { featureName: "a", entityId: "u1", value: 2, eventTime: new Date(t + 2 * hour) },
+          { featureName: "fresh", entityId: "u1", value: 10, eventTime: new Date(t) },
+          { featureName: "a", entityId: "u2", value: 5, eventTime: new Date(t + hour) },
+        ]);
+        const at = (ms: number) =>
+          store.getVectors(["u1", "u2", "u1"], ["a", "fresh", "ghost"], { asOf: new Date(ms) });
+        const before = await at(t - 1);
+        expect(before.map((v) => v.values)).toEqual([
+          { a: -1, fresh: null, ghost: null },
+          { a: -1, fresh: null, ghost: null },
+          { a: -1, fresh: null, ghost: null },
+        ]);
+        const later = await at(t + 90 * 60_000);
+        expect(later.map((v) => v.values)).toEqual([
+          { a: 1, fresh: null, ghost: null },
+          { a: 5, fresh: null, ghost: null },
+          { a: 1, fresh: null, ghost: null },
+        ]);
+        expect(later[0]?.entries.map((e) => [e.version, e.eventTimeMs, e.usedDefault, e.registered])).toEqual(
+          [
+            [1, t, false, true],
+            [null, null, true, true],
+            [null, null, false, false],
+          ],
+        );
+        expect((await at(t + hour)).map((v) => v.values.fresh)).toEqual([10, null, 10]);
+        expect((await at(t + 3 * hour))[0]?.entries[0]).toMatchObject({
+          value: 2,
+          version: 2,
+          eventTimeMs: t + 2 * hour,
+        });
+        expect(await errorCode(store.getVectors(["u1"], ["a"], { asOf: new Date(Number.NaN) }))).toBe(
+          "VALIDATION_FAILED",
+        );
+      });
+
+      it("joins entity rows point in time, passing their other columns through in order", async () => {
+        await store.registerFeature(num("a", { defaultValue: 0 }));
+        await store.registerFeature(num("b", { ttlSeconds: 60 }));
+        const t = Date.UTC(2026, 1, 1);
+        await store.setValues([
+          { featureName: "a", entityId: "u1", value: 1, eventTime: new Date(t) },
+          { featureName: "a", entityId: "u1", value: 2, eventTime: new Date(t + minute) },
+          { featureName: "a", entityId: "u1", value: 3, eventTime: new Date(t + minute) },
+          { featureName: "b", entityId: "u1", value: 7, eventTime: new Date(t) },
+        ]);
+        const rows = [
+          { entityId: "u1", timestamp: new Date(t + 30_000), label: true, weight: 0.5 },
+          { entityId: "u2", timestamp: new Date(t + 30_000), label: false, weight: 1 },
+          { entityId: "u1", timestamp: new Date(t - 1), label: false, weight: 2 },
+          { entityId: "u1", timestamp: new Date(t + 5 * minute), label: true, weight: 3 },
+        ];
+        const out = await joined(rows, ["a", "b"], { chunkSize: 3 });
+        expect(out.map((r) => [r.entityId, r.timestamp.getTime(), r.columns, r.values])).toEqual([
+          ["u1", t + 30_000, { label: true, weight: 0.5 }, { a: 1, b: 7 }],
+          ["u2", t + 30_000, { label: false, weight: 1 }, { a: 0, b: null }],
+          ["u1", t - 1, { label: false, weight: 2 }, { a: 0, b: null }],
+          ["u1", t + 5 * minute, { label: true, weight: 3 }, { a: 3, b: null }],
+        ]);
+        expect(out[3]?.entries.map((e) => [e.version, e.eventTimeMs, e.usedDefault])).toEqual([
+          [3, t + minute, false],
+          [null, null, true],
+        ]);
+        expect(await joined([], ["a"])).toEqual([]);
+      });
+
+      it("refuses unregistered names before reading a row, and names a bad row", async () => {
+        await store.registerFeature(num("a"));
+        let pulled = 0;
+        function* rows() {
+          pulled++;
+          yield { entityId: "u", timestamp: new Date() };
+        }
+        expect(await errorCode(joined(rows(), ["a", "ghost"]))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(joined(rows(), ["a", "a"]))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(joined(rows(), ["a"], { chunkSize: 0 }))).toBe("VALIDATION_FAILED");
+        expect(pulled).toBe(0);
+        const bad = [
+          { entityId: "u", timestamp: new Date() },
+          { entityId: "", timestamp: new Date() },
+        ];
+        await expect(joined(bad, ["a"])).rejects.toMatchObject({
+          code: "VALIDATION_FAILED",
+          details: { row: 1 },
+        });
+        const badTime = [{ entityId: "u", timestamp: new Date(Number.NaN) }];
+        await expect(joined(badTime, ["a"])).rejects.toMatchObject({ details: { row: 0 } });
+      });
+
+      it("streams: answers in chunks of the size asked for, reading at most one chunk ahead", async () => {
+        await store.registerFeature(num("a", { defaultValue: 0 }));
+        await store.setValue("a", "e7", 7, { eventTime: new Date(Date.UTC(2026, 0, 1)) });
+        let pulled = 0;
+        async function* rows() {
+          for (let i = 0; i < 2500; i++) {
+            pulled++;
+            yield { entityId: `e${i % 10}`, timestamp: new Date(Date.UTC(2026, 0, 2)), i };
+          }
+        }
+        const sizes: number[] = [];
+        let order = 0;
+        for await (const chunk of store.trainingSet(rows(), ["a"], { chunkSize: 1000 })) {
+          if (sizes.length === 0) expect(pulled).toBeLessThanOrEqual(2000);
+          sizes.push(chunk.length);
+          for (const row of chunk) {
+            expect(row.columns.i).toBe(order++);
+            expect(row.values.a).toBe(row.entityId === "e7" ? 7 : 0);
+          }
+        }
+        expect(sizes).toEqual([1000, 1000, 500]);
+      });
+
+      it("matches a brute-force oracle over the backend's history, and the reference backend (property)", async () => {
+        await store.registerFeature(num("p", { defaultValue: -1 }));
+        await store.registerFeature(num("q", { ttlSeconds: 2 * 86_400 }));
+        const reference = await new FeatureStore(new MemoryBackend()).open();
+        await reference.registerFeature(num("p", { defaultValue: -1 }));
+        await reference.registerFeature(num("q", { ttlSeconds: 2 * 86_400 }));
+        const day = 86_400_000;
+        const names = ["p", "q"];
+        let round = 0;
+        const write = fc.record({
+          feature: fc.constantFrom("p", "q"),
+          entity: fc.constantFrom("a", "b", "c"),
+          // Days before now (backfills and ties), or -1: a few minutes ahead of now.
+          days: fc.integer({ min: -1, max: 8 }),
+          deletion: fc.boolean(),
+        });
+        const query = fc.record({
+          entity: fc.constantFrom("a", "b", "c", "d"),
+          days: fc.integer({ min: -2, max: 9 }),
+        });
+        try {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.array(write, { minLength: 1, maxLength: 16 }),
+              fc.array(query, { minLength: 1, maxLength: 20 }),
+              async (writes, queries) => {
+                const prefix = `pit${round++}-`;
+                const start = Math.floor(Date.now() / day) * day;
+                const ahead = Date.now() + 3 * minute;
+                const when = (days: number) => (days === -1 ? ahead : start - days * day);
+                for (const [i, w] of writes.entries()) {
+                  for (const s of [store, reference]) {
+                    if (w.deletion) await s.deleteValue(w.feature, prefix + w.entity);
+                    else
+                      await s.setValue(w.feature, prefix + w.entity, i, {
+                        eventTime: new Date(when(w.days)),
+                      });
+                  }
+                }
+                // Queries a day apart and at the very instants of the writes (the boundaries).
+                const rows = queries.map((q, i) => ({
+                  entityId: prefix + q.entity,
+                  timestamp: new Date(
+                    q.days === -2 ? when(-1) : i % 3 === 0 ? when(q.days) : when(q.days) + 1,
+                  ),
+                  i,
+                }));
+                const got = await joined(rows, names, { chunkSize: 7 });
+                const want = await Promise.all(
+                  rows.map(async (row) =>
+                    Promise.all(
+                      names.map(async (name) => {
+                        const history = await backend.readHistory({
+                          featureName: name,
+                          entityId: row.entityId,
+                        });
+                        const t = row.timestamp.getTime();
+                        let best: StoredEntry | undefined;
+                        for (const e of history) {
+                          if (
+                            e.eventTimeMs <= t &&
+                            (!best ||
+                              e.eventTimeMs > best.eventTimeMs ||
+                              (e.eventTimeMs === best.eventTimeMs && e.version > best.version))
+                          )
+                            best = e;
+                        }
+                        const expired = name === "q" && best !== undefined && t - best.eventTimeMs > 2 * day;
+                        return best && best.payload !== null && !expired
+                          ? [best.version, Number(best.payload)]
+                          : null;
+                      }),
+                    ),
+                  ),
+                );
+                expect(
+                  got.map((r) => r.entries.map((e) => (e.usedDefault ? null : [e.version, e.value]))),
+                ).toEqual(want);
+                expect(got.map((r) => r.columns.i)).toEqual(rows.map((r) => r.i));
+                for (const r of got) {
+                  for (const e of r.entries)
+                    if (e.eventTimeMs !== null)
+                      expect(e.eventTimeMs).toBeLessThanOrEqual(r.timestamp.getTime());
+                }
+                const strip = (out: TrainingRow[]) => out.map((r) => [r.values, r.entries]);
+                const theirs: TrainingRow[] = [];
+                for await (const chunk of reference.trainingSet(rows, names)) theirs.push(...chunk);
+                expect(strip(got)).toEqual(strip(theirs));
+              },
+            ),
+            { numRuns: 40 },
+          );
+        } finally {
+          await reference.close();
+        }
+      });
+
+      it("answers a chunk of rows with one backend read, however many rows and entities", async () => {
+        await store.registerFeature(num("a"));
+        await store.registerFeature(num("b"));
+        const calls: number[] = [];
+        const readAsOf = backend.readAsOf.bind(backend);
+        backend.readAsOf = (rows, featureNames) => {
+          calls.push(rows.length * featureNames.length);
+          return readAsOf(rows, featureNames);
+        };
+        const rows = Array.from({ length: 250 }, (_, i) => ({
+          entityId: `e${i % 37}`,
+          timestamp: new Date(i * 1000),
+        }));
+        expect(await joined(rows, ["a", "b"], { chunkSize: 100 })).toHaveLength(250);
+        expect(calls).toEqual([200, 200, 100]);
+        calls.length = 0;
+        await store.getVectors(["x", "y", "z"], ["a", "b"], { asOf: new Date() });
+        expect(calls).toEqual([6]);
       });
     });
 

@@ -6,12 +6,15 @@ import {
   type NormalizedDefinition,
   type ReadOptions,
   type StoredGroup,
+  type VectorReadOptions,
 } from "../../src/index.js";
 
 /** One `getVectors` (or `getVectorsSettled`) call as the store saw it. */
 export interface VectorsCall {
   entityIds: string[];
   featureNames: string[];
+  /** The instant asked for, in epoch ms; absent for a read of now. */
+  asOfMs?: number;
 }
 
 /**
@@ -33,17 +36,25 @@ export class CountingStore extends InMemoryFeatureStore {
   override async getVectors(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions = {},
   ): Promise<FeatureVector[]> {
-    this.vectorsCalls.push({ entityIds: [...entityIds], featureNames: [...featureNames] });
-    return super.getVectors(entityIds, featureNames);
+    this.record(entityIds, featureNames, options);
+    return super.getVectors(entityIds, featureNames, options);
   }
 
   override async getVectorsSettled(
     entityIds: readonly string[],
     featureNames: readonly string[],
+    options: VectorReadOptions = {},
   ): Promise<(FeatureVector | FeatureStoreError)[]> {
-    this.vectorsCalls.push({ entityIds: [...entityIds], featureNames: [...featureNames] });
-    return super.getVectorsSettled(entityIds, featureNames);
+    this.record(entityIds, featureNames, options);
+    return super.getVectorsSettled(entityIds, featureNames, options);
+  }
+
+  private record(entityIds: readonly string[], featureNames: readonly string[], options: VectorReadOptions) {
+    const call: VectorsCall = { entityIds: [...entityIds], featureNames: [...featureNames] };
+    if (options.asOf) call.asOfMs = options.asOf.getTime();
+    this.vectorsCalls.push(call);
   }
 
   override async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {

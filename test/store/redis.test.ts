@@ -6,10 +6,12 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   type EntryWrite,
   type FeatureStore,
+  type FeatureStoreError,
   InMemoryFeatureStore,
   logger,
   MemoryBackend,
   openStore,
+  type TrainingRow,
 } from "../../src/index.js";
 import { RedisBackend, RedisFeatureStore, type RedisStoreOptions } from "../../src/redis.js";
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
@@ -293,7 +295,7 @@ describe("redis store", () => {
     expect(await store.getValue("f", "u")).toMatchObject({ value: 100, version: 1 });
     expect(await store.getValue("f", "u", { asOf: day(25) })).toMatchObject({ value: 100, version: 1 });
     expect((await store.getValue("f", "u", { asOf: day(7) }))?.value).toBe(7);
-    expect(await store.getValue("f", "u", { asOf: day(5) })).toBeNull();
+    expect(await errorCode(store.getValue("f", "u", { asOf: day(5) }))).toBe("HISTORY_TRIMMED");
     const keys = entityKeys((store as RedisFeatureStore).namespace, "u");
     expect(await admin.hlen(keys.history("f"))).toBe(3);
     expect(await admin.zcard(keys.timeline("f"))).toBe(3);
@@ -454,18 +456,32 @@ describe("redis store", () => {
     await store.disconnect();
   });
 
-  it("answers nothing, never an older value, when trimming removed the entry in force as of a time", async () => {
+  it("answers HISTORY_TRIMMED, never an older value, when trimming removed the entry in force as of a time", async () => {
     const store = await open(freshNamespace(), { historyRetention: 2 });
-    await store.registerFeature(num("f"));
+    await store.registerFeature({ ...num("f"), defaultValue: -1 });
     for (const d of [20, 10, 5, 6]) await store.setValue("f", "u", d, { eventTime: day(d) });
     // Versions 1 (day 20) and 2 (day 10) were trimmed; on day 12 the value of day 10 was in force.
-    expect(await store.getValue("f", "u", { asOf: day(12) })).toBeNull();
-    expect(await store.getValue("f", "u", { asOf: day(10) })).toBeNull();
+    expect(await errorCode(store.getValue("f", "u", { asOf: day(12) }))).toBe("HISTORY_TRIMMED");
+    expect(await errorCode(store.getValue("f", "u", { asOf: day(10) }))).toBe("HISTORY_TRIMMED");
     // Before every trimmed entry, and after the current one, the answer is exact.
     expect((await store.getValue("f", "u", { asOf: day(7) }))?.value).toBe(6);
     expect((await store.getValue("f", "u", { asOf: day(5) }))?.value).toBe(5);
     expect(await store.getValue("f", "u", { asOf: day(4) })).toBeNull();
     expect((await store.getValue("f", "u", { asOf: day(25) }))?.value).toBe(20);
+    // Vectors and training sets flag the unknown answer instead of serving the default.
+    const [vector] = await store.getVectors(["u"], ["f"], { asOf: day(12) });
+    expect(vector?.entries[0]).toMatchObject({ value: null, usedDefault: false, historyTrimmed: true });
+    const rows = [day(12), day(7), day(4), day(25)].map((timestamp) => ({ entityId: "u", timestamp }));
+    const joined: unknown[] = [];
+    for await (const chunk of store.trainingSet(rows, ["f"])) {
+      joined.push(...chunk.map((r) => [r.values.f, r.entries[0]?.historyTrimmed ?? false]));
+    }
+    expect(joined).toEqual([
+      [null, true],
+      [6, false],
+      [-1, false],
+      [20, false],
+    ]);
     // A retained entry at least as late as the time asked for beats every trimmed one.
     await store.setValue("f", "u", 11, { eventTime: day(11) });
     expect((await store.getValue("f", "u", { asOf: day(11) }))?.value).toBe(11);
@@ -491,12 +507,25 @@ describe("redis store", () => {
             }
           }
           const current = await reference.getValue("p", id);
+          const rows = Array.from({ length: 11 }, (_, d) => ({ entityId: id, timestamp: day(d) }));
+          const joined: TrainingRow[] = [];
+          for await (const chunk of store.trainingSet(rows, ["p"], { chunkSize: 4 })) joined.push(...chunk);
           for (let d = 0; d <= 10; d++) {
-            const got = await store.getValue("p", id, { asOf: day(d) });
+            const got = await store.getValue("p", id, { asOf: day(d) }).catch((err: unknown) => {
+              expect((err as FeatureStoreError).code).toBe("HISTORY_TRIMMED");
+              return "unknown" as const;
+            });
             const want = await reference.getValue("p", id, { asOf: day(d) });
-            // Exact where it can be; otherwise "unknown", reported as no value.
-            if (got !== null || (current !== null && current.timestamp <= day(d))) {
+            const entry = joined[d]?.entries[0];
+            // Exact where it can be; otherwise "unknown", said so.
+            expect(entry?.historyTrimmed === true).toBe(got === "unknown");
+            if (got === "unknown") {
+              expect(current !== null && current.timestamp <= day(d)).toBe(false);
+            } else {
               expect(got && [got.version, got.value]).toEqual(want && [want.version, want.value]);
+              expect(entry?.usedDefault ? null : [entry?.version, entry?.value]).toEqual(
+                want && [want.version, want.value],
+              );
             }
           }
           await Promise.all([store.close(), reference.close()]);

@@ -147,8 +147,12 @@ describe("sqlite store", () => {
       "meta",
     ]);
     expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: "2",
+      value: "3",
     });
+    const indexes = after
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      .all();
+    expect(indexes).toEqual([{ name: "history_as_of_entry" }]);
     after.close();
   });
 

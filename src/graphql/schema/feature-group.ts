@@ -2,7 +2,7 @@ import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../../cor
 import { builder } from "../builder.js";
 import { GROUP_VECTOR_COST } from "../limits.js";
 import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } from "./feature-definition.js";
-import { FeatureVectorRef, loadChosen, transformArgs } from "./feature-vector.js";
+import { FeatureVectorRef, loadChosen, vectorReadArgs } from "./feature-vector.js";
 
 /** A named set of features registered and read together. */
 const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement({
@@ -21,7 +21,7 @@ const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement
     vector: t.field({
       type: FeatureVectorRef,
       description: "Every feature of the group for one entity.",
-      args: { entityId: t.arg.id({ required: true }), ...transformArgs },
+      args: { entityId: t.arg.id({ required: true }), ...vectorReadArgs },
       complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
       resolve: async (group, args, ctx) =>
         (await loadChosen(ctx, args, [args.entityId], group.featureNames))[0] as FeatureVector,
@@ -72,7 +72,7 @@ builder.queryFields((t) => ({
     args: {
       entityId: t.arg.id({ required: true }),
       groupName: t.arg.string({ required: true }),
-      ...transformArgs,
+      ...vectorReadArgs,
     },
     complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
     resolve: async (_root, args, ctx) => {

@@ -4,8 +4,8 @@ import type { VectorTransform } from "../../transforms/vector-transform.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 
-/** One feature's slot in a vector. */
-const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
+/** One feature's slot in a vector or a training row. */
+export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
   description: "One feature of a vector: the value served and where it came from.",
   fields: (t) => ({
     featureName: t.exposeString("featureName"),
@@ -37,8 +37,17 @@ const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
       description: "`name@version` of the stored transform that produced this value; null when none did.",
       resolve: (entry) => entry.transform ?? null,
     }),
+    historyTrimmed: t.boolean({
+      description:
+        "True when the answer as of the instant asked for may lie in history the backend has trimmed: the value is then null, neither stored nor the default, since the true one is unknown.",
+      resolve: (entry) => entry.historyTrimmed === true,
+    }),
   }),
 });
+
+/** The `asOf` argument of the vector fields. */
+export const AS_OF_DESCRIPTION =
+  "Read as of this instant: per feature the value with the greatest event time at or before it (ties: the higher version), TTL judged then. Default: now, the same rule at the moment of reading.";
 
 /** Several features of one entity, read together. */
 export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector").implement({
@@ -64,14 +73,16 @@ export const FeatureVectorRef = builder.objectRef<FeatureVector>("FeatureVector"
   }),
 });
 
-/** The arguments that choose a read's transform, as every vector field takes them. */
-export interface TransformArgs {
+/** The arguments of every vector field that say how to read: as of when, and through which transform. */
+export interface VectorReadArgs {
   readonly applyTransform?: boolean | null;
   readonly transform?: string | null;
+  readonly asOf?: Date | null;
 }
 
-/** The `applyTransform` and `transform` arguments of every vector field. */
-export const transformArgs = builder.args((t) => ({
+/** The `asOf`, `applyTransform` and `transform` arguments of every vector field. */
+export const vectorReadArgs = builder.args((t) => ({
+  asOf: t.field({ type: "DateTime", description: AS_OF_DESCRIPTION }),
   applyTransform: t.boolean({
     defaultValue: false,
     description:
@@ -90,7 +101,7 @@ export const transformArgs = builder.args((t) => ({
  */
 export function chosenTransform(
   ctx: GraphQLContext,
-  args: TransformArgs,
+  args: VectorReadArgs,
 ): Promise<VectorTransform | undefined> | undefined {
   const { applyTransform, transform } = args;
   if (transform != null && applyTransform) {
@@ -110,8 +121,11 @@ export function loadVector(
   entityId: string,
   featureNames: readonly string[],
   transform?: VectorTransform,
+  asOf?: Date,
 ): Promise<FeatureVector> {
-  return loadVectors(ctx, [entityId], featureNames, transform).then(([vector]) => vector as FeatureVector);
+  return loadVectors(ctx, [entityId], featureNames, transform, asOf).then(
+    ([vector]) => vector as FeatureVector,
+  );
 }
 
 /**
@@ -123,25 +137,30 @@ export function loadVectors(
   entityIds: readonly string[],
   featureNames: readonly string[],
   transform?: VectorTransform,
+  asOf?: Date,
 ): Promise<FeatureVector[]> {
   const names = transform ? transform.readNames(featureNames) : featureNames;
   ctx.readBudget.take(entityIds.length, names.length);
-  const loader = ctx.loaders.vectors(names);
+  const loader = ctx.loaders.vectors(names, asOf);
   const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
   return transform ? vectors.then((vs) => vs.map((v) => transform.apply(v, featureNames.length))) : vectors;
 }
 
-/** Loads vectors through the transform the arguments choose: batched with every other read of the tick. */
+/**
+ * Loads vectors as the arguments say (as of when, through which transform): batched with every
+ * other read of the tick.
+ */
 export function loadChosen(
   ctx: GraphQLContext,
-  args: TransformArgs,
+  args: VectorReadArgs,
   entityIds: readonly string[],
   featureNames: readonly string[],
 ): Promise<FeatureVector[]> {
+  const asOf = args.asOf ?? undefined;
   const chosen = chosenTransform(ctx, args);
   return chosen
-    ? chosen.then((t) => loadVectors(ctx, entityIds, featureNames, t))
-    : loadVectors(ctx, entityIds, featureNames);
+    ? chosen.then((t) => loadVectors(ctx, entityIds, featureNames, t, asOf))
+    : loadVectors(ctx, entityIds, featureNames, undefined, asOf);
 }
 
 builder.queryFields((t) => ({
@@ -153,7 +172,7 @@ builder.queryFields((t) => ({
     args: {
       entityId: t.arg.id({ required: true }),
       featureNames: t.arg.stringList({ required: true }),
-      ...transformArgs,
+      ...vectorReadArgs,
     },
     complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
     resolve: async (_root, args, ctx) => {
@@ -168,7 +187,7 @@ builder.queryFields((t) => ({
     args: {
       entityIds: t.arg.idList({ required: true }),
       featureNames: t.arg.stringList({ required: true }),
-      ...transformArgs,
+      ...vectorReadArgs,
     },
     complexity: (args) => ({
       field: Math.max(args.entityIds.length * args.featureNames.length, 1),

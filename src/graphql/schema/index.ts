@@ -8,6 +8,7 @@ import "./feature-vector.js";
 import "./feature-group.js";
 import "./ingest.js";
 import "./transform.js";
+import "./training-set.js";
 
 // Root fields are nullable: a field that fails is null beside its error, and the others keep
 // their answers. Were they non-null, one failing field would null all of `data` and hide the

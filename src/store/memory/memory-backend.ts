@@ -8,11 +8,20 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
-import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+import {
+  type AsOfEntry,
+  type AsOfRow,
+  type EntryKey,
+  type EntryWrite,
+  type StoredEntry,
+  supersedes,
+} from "../entry.js";
 
 interface KeyHistory {
   /** Every entry, index = version - 1. */
   readonly entries: StoredEntry[];
+  /** The same entries by (event time, version): reads as of a time binary-search it. */
+  readonly byTime: StoredEntry[];
   current: StoredEntry | undefined;
 }
 
@@ -78,7 +87,7 @@ export class MemoryBackend implements StoreBackend {
         }
         let key = features.get(write.featureName);
         if (!key) {
-          key = { entries: [], current: undefined };
+          key = { entries: [], byTime: [], current: undefined };
           features.set(write.featureName, key);
         }
         if (write.payload === null && (key.current === undefined || key.current.payload === null)) return 0;
@@ -88,6 +97,8 @@ export class MemoryBackend implements StoreBackend {
           payload: write.payload,
         };
         key.entries.push(entry);
+        // The new version is the highest, so it goes after every entry of the same event time.
+        key.byTime.splice(lastAtOrBefore(key.byTime, entry.eventTimeMs) + 1, 0, entry);
         if (supersedes(entry, key.current)) key.current = entry;
         return entry.version;
       }),
@@ -110,12 +121,16 @@ export class MemoryBackend implements StoreBackend {
     return this.keyHistory(key)?.entries[version - 1];
   }
 
-  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    let best: StoredEntry | undefined;
-    for (const entry of this.keyHistory(key)?.entries ?? []) {
-      if (entry.eventTimeMs <= asOfMs && supersedes(entry, best)) best = entry;
+  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
+    const out: AsOfEntry[] = [];
+    for (const { entityId, asOfMs } of rows) {
+      const features = this.data.get(entityId);
+      for (const name of featureNames) {
+        const byTime = features?.get(name)?.byTime;
+        out.push(byTime?.[lastAtOrBefore(byTime, asOfMs)]);
+      }
     }
-    return best;
+    return out;
   }
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
@@ -136,6 +151,18 @@ export class MemoryBackend implements StoreBackend {
   private keyHistory(key: EntryKey): KeyHistory | undefined {
     return this.data.get(key.entityId)?.get(key.featureName);
   }
+}
+
+/** The index of the last entry dated at or before `timeMs` in a list sorted by (event time, version), or -1. */
+function lastAtOrBefore(byTime: readonly StoredEntry[], timeMs: number): number {
+  let low = 0;
+  let high = byTime.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((byTime[mid] as StoredEntry).eventTimeMs <= timeMs) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
 }
 
 function catalogKey(record: CatalogRecord): string {

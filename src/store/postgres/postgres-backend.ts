@@ -14,7 +14,7 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
-import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "../entry.js";
 import { checkNamespace } from "../namespace.js";
 import { migrateSchema, schemaFor } from "./postgres-schema.js";
 
@@ -277,9 +277,19 @@ export class PostgresBackend implements StoreBackend {
     return row && toEntry(row);
   }
 
-  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    const [row] = await this.query<EntryRow>(this.sql.asOf, [key.featureName, key.entityId, asOfMs]);
-    return row && toEntry(row);
+  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
+    const width = featureNames.length;
+    const out: AsOfEntry[] = new Array(rows.length * width);
+    if (rows.length === 0 || width === 0) return out;
+    const found = await this.query<AsOfRowResult>(this.sql.asOfRows, [
+      rows.map((r) => r.entityId),
+      rows.map((r) => r.asOfMs),
+      featureNames,
+    ]);
+    for (const [r, f, version, eventTime, payload] of found) {
+      out[(r - 1) * width + (f - 1)] = { version, eventTimeMs: Number(eventTime), payload };
+    }
+    return out;
   }
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
@@ -411,6 +421,9 @@ function sequentialRounds(writes: readonly EntryWrite[]): number[][] | undefined
   return [...withMarker].some((key) => (counts.get(key) ?? 0) > 1) ? rounds : undefined;
 }
 
+/** A row of the as-of statement, as an array: row and feature ordinals (1-based), version, event time, payload. */
+type AsOfRowResult = [number, number, number, string, string | null];
+
 /** A catalog row as PostgreSQL returns it. */
 interface CatalogRow {
   kind: string;
@@ -498,11 +511,24 @@ function statements(s: string) {
       "version",
       `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND version = $3::bigint`,
     ),
-    asOf: named(
-      "as_of",
-      `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 AND event_time <= $3
-       ORDER BY event_time DESC, version DESC LIMIT 1`,
-    ),
+    // One statement per batch of rows: a LATERAL subquery per (feature, row) reads the
+    // (feature, entity, event_time DESC, version DESC) index for the entry in force. Features
+    // outside, rows sorted by entity inside, so the lookups walk the index in its own order. Rows
+    // come back as arrays of ordinals, so the caller puts each in its slot without building objects.
+    asOfRows: {
+      ...named(
+        "as_of_rows",
+        `SELECT r.ord::int, f.ord::int, h.version, h.event_time, h.payload
+         FROM unnest($3::text[]) WITH ORDINALITY AS f(feature, ord)
+         CROSS JOIN (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(entity, at, ord)
+                     ORDER BY entity, at) r
+         CROSS JOIN LATERAL (
+           SELECT version, event_time, payload FROM ${s}.history x
+           WHERE x.feature = f.feature AND x.entity = r.entity AND x.event_time <= r.at
+           ORDER BY x.event_time DESC, x.version DESC LIMIT 1) h`,
+      ),
+      rowMode: "array",
+    } as pg.QueryConfig,
     history: named(
       "history",
       `SELECT version, event_time, payload FROM ${s}.history WHERE feature = $1 AND entity = $2 ORDER BY version`,

@@ -8,7 +8,14 @@ import type {
   CurrentScan,
   StoreBackend,
 } from "../backend.js";
-import type { EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import {
+  type AsOfEntry,
+  type AsOfRow,
+  type EntryKey,
+  type EntryWrite,
+  HISTORY_TRIMMED,
+  type StoredEntry,
+} from "../entry.js";
 import { checkNamespace } from "../namespace.js";
 import {
   currentKeyPattern,
@@ -436,14 +443,46 @@ export class RedisBackend implements StoreBackend {
     return text === null ? undefined : decodeEntry(text);
   }
 
-  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    const keys = entityKeys(this.namespace, key.entityId);
-    const text = await AS_OF_SCRIPT.run(
-      this.redis(),
-      [keys.current, keys.timeline(key.featureName), keys.history(key.featureName), keys.trimmed],
-      [key.featureName, String(asOfMs)],
-    );
-    return typeof text === "string" ? decodeEntry(text) : undefined;
+  /**
+   * One script call per distinct entity, holding all of its (row, feature) pairs, all in one
+   * pipeline: one round trip, and each call touches the keys of one hash tag (one cluster slot).
+   */
+  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
+    const width = featureNames.length;
+    const out: AsOfEntry[] = new Array(rows.length * width);
+    if (rows.length === 0 || width === 0) return out;
+    const byEntity = new Map<string, number[]>();
+    rows.forEach((row, r) => {
+      const indices = byEntity.get(row.entityId);
+      if (indices) indices.push(r);
+      else byEntity.set(row.entityId, [r]);
+    });
+    const calls = [...byEntity].map(([entityId, indices]) => {
+      const keys = entityKeys(this.namespace, entityId);
+      const callKeys = [keys.current, keys.trimmed];
+      const args: string[] = [];
+      for (const r of indices) {
+        const asOf = String((rows[r] as AsOfRow).asOfMs);
+        for (const name of featureNames) {
+          callKeys.push(keys.timeline(name), keys.history(name));
+          args.push(name, asOf);
+        }
+      }
+      return { keys: callKeys, args };
+    });
+    const replies = await AS_OF_SCRIPT.runPipelined(this.redis(), calls);
+    [...byEntity.values()].forEach((indices, call) => {
+      const answers = replies[call] as (string | number)[];
+      let k = 0;
+      for (const r of indices) {
+        for (let f = 0; f < width; f++) {
+          const answer = answers[k++];
+          out[r * width + f] =
+            typeof answer === "string" ? decodeEntry(answer) : answer === 1 ? HISTORY_TRIMMED : undefined;
+        }
+      }
+    });
+    return out;
   }
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {

