@@ -14,6 +14,11 @@ export const redisClusterDescriptor: BackendDescriptor = {
     const parsed = parseRedisClusterUrl(url);
     return new RedisClusterBackend({ ...parsed, connectTimeoutMs: options.operationTimeoutMs ?? 5000 });
   },
+  async openChangeFeed(url) {
+    const { RedisClusterChangeFeed } = await import("./redis-cluster-change-feed.js");
+    const parsed = parseRedisClusterUrl(url);
+    return new RedisClusterChangeFeed({ ...parsed, namespace: parsed.namespace ?? "default" }).start();
+  },
   async dropNamespace(url) {
     const { dropRedisClusterNamespace } = await import("./redis-cluster-drop.js");
     const parsed = parseRedisClusterUrl(url);
