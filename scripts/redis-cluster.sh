@@ -8,6 +8,8 @@
 #
 # Each node keeps its files in $REDIS_CLUSTER_DIR/<port> (default /tmp/featurestore-redis-cluster).
 # Nothing is persisted (--save "", --appendonly no): it is a cluster for tests, not for data.
+# $REDIS_CLUSTER_ARGS is added to each redis-server's arguments (and wins over the above), e.g.
+# "--appendonly yes --appendfsync always" for a node that keeps its data across a restart.
 # cluster-require-full-coverage is off, so while one master is down the others keep serving
 # their own slots instead of the whole cluster refusing every request.
 set -euo pipefail
@@ -47,7 +49,8 @@ for port in "${ports[@]}"; do
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
     --cluster-require-full-coverage no \
-    --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid"
+    --save "" --appendonly no --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" \
+    ${REDIS_CLUSTER_ARGS:-}
 done
 
 for port in "${ports[@]}"; do

@@ -97,10 +97,18 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
     });
     try {
       await cluster.connect();
+      // A master that is down does not keep the store from serving the others: it is checked
+      // when it is reachable, here or by the next store opened.
       await Promise.all(
-        cluster
-          .nodes("master")
-          .map((node) => this.checkDurability(node, `${node.options.host}:${node.options.port}`)),
+        cluster.nodes("master").map(async (node) => {
+          const name = `${node.options.host}:${node.options.port}`;
+          await this.checkDurability(node, name).catch((err: Error) =>
+            logger.warn(
+              { backend: this.name, node: name, err: err.message },
+              "redis cluster master not checked",
+            ),
+          );
+        }),
       );
       const { legacy } = this.keys;
       const catalog = [this.keys.catalog("feature"), this.keys.catalog("group")];
@@ -114,8 +122,7 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
 
   /** Every master answers: a cluster with a master down cannot serve the entities it holds. */
   override async ping(): Promise<void> {
-    const masters = this.redis().nodes("master");
-    await Promise.all(masters.map((node) => node.ping()));
+    await Promise.all(this.masters().map((node) => node.ping()));
   }
 
   /**
@@ -221,7 +228,8 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
 
   /**
    * The masters' connections. @throws BackendUnavailableError naming the masters the cluster
-   * says it has but the client cannot reach, since a scan would otherwise silently miss their keys.
+   * says it has but the client has no connection to, since a scan would otherwise silently miss
+   * their keys (and a health check would call a cluster missing a master healthy).
    */
   private masters(): Redis[] {
     const cluster = this.redis();
@@ -231,6 +239,9 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
       (node): node is string => node !== undefined && !known.has(node),
     );
     if (missing.length > 0) {
+      // ioredis drops a node whose connection closed and adds it back only when its slot map is
+      // refreshed: ask for that now, so a master that came back is found by the next call.
+      cluster.refreshSlotsCache();
       throw new BackendUnavailableError(
         `${this.name} at ${this.serverName} is unreachable: no connection to master ${missing.join(", ")}`,
         { backend: this.name, namespace: this.namespace },
@@ -248,7 +259,12 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
     return {
       lazyConnect: true,
       enableOfflineQueue: false,
+      // A command for a master that is down is retried on another node, redirected back, and so
+      // on: a few rounds (100 ms apart) tell a resharding, which ends, from an outage, which fails.
+      maxRedirections: 4,
       slotsRefreshTimeout: connectTimeout,
+      // Also look for topology changes (failovers, resharding, masters back) every few seconds.
+      slotsRefreshInterval: 5000,
       clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
       redisOptions: {
         connectTimeout,
