@@ -21,7 +21,7 @@ afterAll(async () => {
   for (const namespace of namespaces) {
     await dropStore(`redis+cluster://127.0.0.1:7000/?namespace=${namespace}`);
   }
-});
+}, 120_000);
 
 // The suite reads back complete histories of up to 2000 writes per key; the default retention
 // (1000) would trim them.
