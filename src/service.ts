@@ -129,7 +129,8 @@ export class FeatureService {
   }
 
   /**
-   * Writes many records in one atomic batch. Records without `entityIdField` are skipped; the
+   * Writes many records in one atomic batch (per entity on a backend that is not atomic across
+   * entities, see `BackendCapabilities`). Records without `entityIdField` are skipped; the
    * entity id field itself is not a feature. Ids may be strings or integers.
    * @returns how many records were written.
    */
