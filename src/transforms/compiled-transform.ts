@@ -170,7 +170,10 @@ export class CompiledTransform implements VectorTransform {
       return { name, shape: steps?.at(-1)?.output ?? (shapes[i] as ValueShape) };
     });
     for (const d of this.transform.derived) {
-      columns.push({ name: d.name, shape: { featureType: d.featureType, valueType: d.valueType, dimension: null } });
+      columns.push({
+        name: d.name,
+        shape: { featureType: d.featureType, valueType: d.valueType, dimension: null },
+      });
     }
     return columns;
   }

@@ -1,5 +1,5 @@
-import { transformChoiceOf } from "../../service.js";
 import type { FeatureVector, VectorEntry } from "../../core/models.js";
+import { transformChoiceOf } from "../../service.js";
 import type { VectorTransform } from "../../transforms/vector-transform.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
