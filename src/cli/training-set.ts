@@ -7,6 +7,7 @@ import { progressDisplay } from "../files/progress.js";
 import { exportTrainingSet } from "../files/training-set-export.js";
 import { FeatureService } from "../service.js";
 import { openStore } from "../store/open-store.js";
+import type { CompiledTransform } from "../transforms/compiled-transform.js";
 import { storeUrlOption } from "./store-option.js";
 
 interface TrainingSetFlags {
@@ -47,20 +48,30 @@ export function addTrainingSetCommand(program: Command): Command {
     .action(async (flags: TrainingSetFlags) => {
       const rowsFormat = formatOfPath(flags.rows);
       const outFormat = formatOfPath(flags.out);
+      const featureNames = flags.features.split(",").map((name) => name.trim());
       const store = await openStore(flags.storeUrl);
+      const service = new FeatureService(store);
+      let transform: CompiledTransform | undefined;
+      try {
+        // Checked before the output is opened: a refused transform leaves a file already there alone.
+        transform = await service.trainingTransform(flags.transform, featureNames);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
       const out = createWriteStream(flags.out);
       try {
         const progress = progressDisplay("training set");
-        const report = await exportTrainingSet(new FeatureService(store), {
+        const report = await exportTrainingSet(service, {
           rows: { path: flags.rows },
           rowsFormat,
-          featureNames: flags.features.split(",").map((name) => name.trim()),
+          featureNames,
           out,
           outFormat,
           entityIdColumn: flags.entityIdColumn,
           timestampColumn: flags.timestampColumn,
           includeEventTimes: flags.eventTimes === true,
-          transform: flags.transform ?? false,
+          transform: transform?.reference ?? false,
           onProgress: (p) => progress.update(p),
         });
         out.end();
