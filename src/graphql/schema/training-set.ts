@@ -55,7 +55,7 @@ builder.queryFields((t) => ({
     type: [TrainingRowRef],
     nullable: true,
     description:
-      "A point-in-time join for a set that fits a request: per row and feature, the value with the greatest event time at or before the row's timestamp (ties: the higher version), TTL judged then; a missing, deleted or expired value is the default, flagged. Rows in the order sent. Counted like `vectors` (rows x features). For larger sets, POST /training-set streams files.",
+      "A point-in-time join for a set that fits a request: per row and feature, the value with the greatest event time at or before the row's timestamp (ties: the higher version), TTL judged then; a missing, deleted or expired value is the default, flagged. Rows in the order sent. With `transform`, each row goes through that stored transform exactly as `vector(asOf:, transform:)` would serve it at the row's instant, its derived features last. Counted like `vectors` (rows x features read). For larger sets, POST /training-set streams files.",
     args: {
       rows: t.arg({ type: [EntityRowInput], required: true }),
       featureNames: t.arg.stringList({ required: true }),
