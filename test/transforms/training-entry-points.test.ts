@@ -340,6 +340,19 @@ describe("a training set through a transform, over POST /training-set", () => {
     });
   });
 
+  it("lets a page of an allowed origin read the header", async () => {
+    const cors = createApp({ service, corsOrigins: ["https://notebook.example"] });
+    const response = await cors.fetch("http://localhost/training-set?features=age&transform=m@1", {
+      method: "POST",
+      body: rowsCsv,
+      headers: { "content-type": "text/csv", origin: "https://notebook.example" },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://notebook.example");
+    expect(response.headers.get("access-control-expose-headers")).toBe("featurestore-transform");
+    expect(response.headers.get("featurestore-transform")).toBe("m@1");
+  });
+
   it("refuses an unknown or unusable transform with a coded 4xx before reading the body", async () => {
     const refusal = async (query: string) => {
       const response = await request(query);
