@@ -5,8 +5,13 @@ import { type FeatureSummary, type SummaryRequest, summarizeInForce } from "../f
 import { currentKeyPattern, entityIdOfCurrentKey, entityKeys } from "./redis-keys.js";
 import { batchReplies, decodeEntry } from "./redis-scripts.js";
 
-/** Keys one SCAN call asks the server to look at. */
-const SCAN_COUNT = 1000;
+/**
+ * Keys one SCAN call asks the server to look at. SCAN walks the whole database whatever the
+ * pattern, so on a database shared with other data most keys it looks at are not ours: 10,000
+ * per call walks 1.6 million keys in about 160 round trips (5 s on a loaded test machine; 1000
+ * per call took 9 s).
+ */
+const SCAN_COUNT = 10_000;
 
 /**
  * Walks the current hashes of a namespace's entities with `SCAN MATCH`, each key once, handing
