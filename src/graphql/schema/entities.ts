@@ -27,7 +27,12 @@ const EntityEdgeRef = builder.objectRef<string>("EntityEdge").implement({
 const EntityConnectionRef = builder.objectRef<EntityConnection>("EntityConnection").implement({
   description: "A page of entity ids, sorted by code point (the byte order of their UTF-8).",
   fields: (t) => ({
-    edges: t.field({ type: [EntityEdgeRef], resolve: (c) => [...c.entityIds] }),
+    // The page size already multiplies the connection's selection: the list adds nothing more.
+    edges: t.field({
+      complexity: { field: 1, multiplier: 1 },
+      type: [EntityEdgeRef],
+      resolve: (c) => [...c.entityIds],
+    }),
     pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo }),
     complete: t.exposeBoolean("complete", {
       description:

@@ -163,7 +163,7 @@ builder.queryFields((t) => ({
   featureStatistics: t.field({
     type: FeatureStatisticsRef,
     nullable: true,
-    description: `Statistics of a feature's values in force now, computed by the backend (SQL aggregates on SQLite and PostgreSQL, a scan of at most 100,000 entities on Redis, a pass in memory). Costs ${STATISTICS_COST}. FEATURE_NOT_FOUND for an unregistered feature; VALIDATION_FAILED for an argument out of range or writesSince after writesUntil.`,
+    description: `Statistics of a feature's values in force now, computed by the backend (SQL aggregates on SQLite and PostgreSQL, a scan of at most 100,000 entities on Redis, a pass in memory). Costs ${STATISTICS_COST} plus its selection. FEATURE_NOT_FOUND for an unregistered feature; VALIDATION_FAILED for an argument out of range or writesSince after writesUntil.`,
     args: {
       featureName: t.arg.string({ required: true }),
       bins: t.arg.int({ defaultValue: 20, description: "Histogram bins of `numbers`, 1..100." }),

@@ -36,7 +36,12 @@ const FeatureValueConnectionRef = builder
   .implement({
     description: "A page of a key's history.",
     fields: (t) => ({
-      edges: t.field({ type: [FeatureValueEdgeRef], resolve: (c) => [...c.values] }),
+      // The page size already multiplies the connection's selection: the list adds nothing more.
+      edges: t.field({
+        complexity: { field: 1, multiplier: 1 },
+        type: [FeatureValueEdgeRef],
+        resolve: (c) => [...c.values],
+      }),
       pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo }),
     }),
   });
