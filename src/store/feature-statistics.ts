@@ -70,7 +70,10 @@ export interface FeatureStatistics extends FeatureCoverage {
   /** TIMESTAMP INT: the earliest and latest live value as instants. */
   readonly earliest: Date | null;
   readonly latest: Date | null;
-  /** Kept entries per time bucket by event time; empty when the feature has none. */
+  /**
+   * Kept entries per time bucket by event time; empty when the feature has none; one bucket when
+   * the window has no width.
+   */
   readonly writes: {
     readonly start: Date;
     readonly end: Date;
@@ -196,12 +199,22 @@ export function assembleStatistics(
     writes:
       writes === null
         ? []
-        : edges(writes.fromMs, writes.toMs, writes.values.length).map(([start, end], i) => ({
-            start: new Date(start),
-            end: new Date(end),
-            values: writes.values[i] ?? 0,
-            deletions: writes.deletions[i] ?? 0,
-          })),
+        : writes.fromMs === writes.toMs
+          ? // A window of no width (every entry at one instant): one bucket says it all.
+            [
+              {
+                start: new Date(writes.fromMs),
+                end: new Date(writes.toMs),
+                values: sum(writes.values),
+                deletions: sum(writes.deletions),
+              },
+            ]
+          : edges(writes.fromMs, writes.toMs, writes.values.length).map(([start, end], i) => ({
+              start: new Date(start),
+              end: new Date(end),
+              values: writes.values[i] ?? 0,
+              deletions: writes.deletions[i] ?? 0,
+            })),
   };
 }
 
@@ -233,4 +246,8 @@ function numberSummary(m: MeasureSummary): NumberSummary {
 function edges(low: number, high: number, n: number): [number, number][] {
   const width = (high - low) / n;
   return Array.from({ length: n }, (_, i) => [low + i * width, i === n - 1 ? high : low + (i + 1) * width]);
+}
+
+function sum(counts: readonly number[]): number {
+  return counts.reduce((a, b) => a + b, 0);
 }

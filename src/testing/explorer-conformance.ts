@@ -149,6 +149,15 @@ export function describeExplorerReads(subject: () => ExplorerSubject): void {
       expect(whole.writes[0]).toMatchObject({ values: 19, deletions: 1 });
       expect(whole.writes[0]?.start.getTime()).toBe(t0);
       expect(whole.deleted).toBe(1);
+      // A window of no width is one bucket, whatever the number asked for.
+      const instant = await store.featureStatistics("clicks", {
+        writeBuckets: 7,
+        writesSince: new Date(t0 + day),
+        writesUntil: new Date(t0 + day),
+      });
+      expect(instant.writes).toEqual([
+        { start: new Date(t0 + day), end: new Date(t0 + day), values: 2, deletions: 0 },
+      ]);
     });
 
     it("answers a feature without values with zeros and empty lists", async () => {

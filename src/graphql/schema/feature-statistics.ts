@@ -153,7 +153,7 @@ const FeatureStatisticsRef = builder.objectRef<FeatureStatistics>("FeatureStatis
     writes: t.field({
       type: [WriteBucketRef],
       description:
-        "Kept entries per time bucket by event time, values and deletions apart; empty when the feature has none. Redis keeps the newest entries per key only, and counts the entities its scan saw.",
+        "Kept entries per time bucket by event time, values and deletions apart; empty when the feature has none; one bucket when the window has no width (every entry at one instant). Redis keeps the newest entries per key only, and counts the entities its scan saw.",
       resolve: (s) => s.writes,
     }),
   }),
