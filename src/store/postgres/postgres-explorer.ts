@@ -17,7 +17,8 @@ const bin = (x: string, lo: string, hi: string, bins: string) =>
 
 /**
  * The one statement that summarizes a feature: $1 feature, $2 now, $3 live since (or null),
- * $4 bins, $5 top values, $6/$7 the writes window (either may be null), $8 write buckets. The
+ * $4 bins, $5 top values, $6/$7 the writes window (either may be null), $8 write buckets, $9
+ * whether writes are wanted at all (coverage wants none, and skips the walk of the history). The
  * entries in force are each key's current row, unless it is dated ahead of now, when the
  * history entry in force at now takes its place. One statement, so one snapshot: the figures
  * agree with each other. The answer is one JSON object.
@@ -47,12 +48,13 @@ function summaryStatement(s: string, measure: SummaryMeasure | null): string {
     win AS (SELECT coalesce($6::bigint, first) AS lo, coalesce($7::bigint, last) AS hi FROM times),
     writes AS (SELECT ${bin("h.event_time", "win.lo", "win.hi", "$8::int")} AS b,
                  count(*) FILTER (WHERE h.payload IS NOT NULL) AS v, count(*) FILTER (WHERE h.payload IS NULL) AS d
-               FROM ${s}.history h, win WHERE h.feature = $1 AND h.event_time BETWEEN win.lo AND win.hi GROUP BY 1)
+               FROM ${s}.history h, win
+               WHERE $9::boolean AND h.feature = $1 AND h.event_time BETWEEN win.lo AND win.hi GROUP BY 1)
     SELECT json_build_object(
       'live', (SELECT live FROM counts), 'expired', (SELECT expired FROM counts),
       'deleted', (SELECT deleted FROM counts),
       'first', (SELECT first FROM times), 'last', (SELECT last FROM times),
-      'distinct', (SELECT count(DISTINCT p) FROM live),
+      'distinct', CASE WHEN $5::int > 0 THEN (SELECT count(DISTINCT p) FROM live) END,
       'top', (SELECT coalesce(json_agg(json_build_array(p, n) ORDER BY n DESC, p COLLATE "C"), '[]') FROM top),
       'agg', (SELECT row_to_json(agg) FROM agg),
       'bins', (SELECT coalesce(json_agg(json_build_array(b, n)), '[]') FROM bins),
@@ -67,7 +69,7 @@ interface SummaryRow {
   deleted: number;
   first: number | null;
   last: number | null;
-  distinct: number;
+  distinct: number | null;
   top: [string, number][];
   agg: { n: number; lo: number | null; hi: number | null; mean: number | null; variance: number | null };
   bins: [number, number][];
@@ -105,6 +107,7 @@ export class PostgresExplorer {
       request.writes?.fromMs ?? null,
       request.writes?.toMs ?? null,
       request.writes?.buckets ?? 1,
+      request.writes !== null,
     ]);
     const r = rows[0]?.summary as SummaryRow;
     return {

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { compareCodePoints } from "../code-point-order.js";
 import type { EntityPage, EntityPageQuery } from "../entity-page.js";
 import type { EntryKey, StoredEntry } from "../entry.js";
 import type { FeatureSummary, MeasureSummary, SummaryMeasure, SummaryRequest } from "../feature-summary.js";
@@ -73,11 +74,18 @@ export class SQLiteExplorer {
 
   listEntities(query: EntityPageQuery): EntityPage {
     const after = query.after ?? "";
-    const rows =
-      query.featureNames === null
-        ? this.statements.entities.all(after, query.limit)
-        : this.statements.entitiesOf.all(JSON.stringify(query.featureNames), after, query.limit);
-    return { entityIds: (rows as [string][]).map(([id]) => id), complete: true };
+    if (query.featureNames === null) {
+      const rows = this.statements.entities.all(after, query.limit) as [string][];
+      return { entityIds: rows.map(([id]) => id), complete: true };
+    }
+    // Per feature the first ids after the cursor, a range of the (feature, entity) index, then
+    // merged: features x limit rows however many entities the features have. (One query with
+    // `feature IN (...)` reads every id after the cursor to sort them.)
+    const ids = new Set<string>();
+    for (const name of query.featureNames) {
+      for (const [id] of this.statements.entitiesOf.all(name, after, query.limit) as [string][]) ids.add(id);
+    }
+    return { entityIds: [...ids].sort(compareCodePoints).slice(0, query.limit), complete: true };
   }
 
   historyPage(key: EntryKey, query: HistoryPageQuery): StoredEntry[] {
@@ -194,10 +202,7 @@ function prepare(db: Database.Database) {
       .prepare("SELECT DISTINCT entity FROM current WHERE entity > ? ORDER BY entity LIMIT ?")
       .raw(true),
     entitiesOf: db
-      .prepare(
-        `SELECT DISTINCT entity FROM current
-         WHERE feature IN (SELECT value FROM json_each(?)) AND entity > ? ORDER BY entity LIMIT ?`,
-      )
+      .prepare("SELECT entity FROM current WHERE feature = ? AND entity > ? ORDER BY entity LIMIT ?")
       .raw(true),
     historyUp: db.prepare(
       `SELECT version, event_time, payload FROM history
