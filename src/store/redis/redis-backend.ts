@@ -31,6 +31,7 @@ import {
   COMMIT_CATALOG_SCRIPT,
   decodeEntry,
   MIGRATE_CATALOG_SCRIPT,
+  READ_CURRENT_SCRIPT,
 } from "./redis-scripts.js";
 import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
 
@@ -415,16 +416,11 @@ export class RedisBackend implements StoreBackend {
     entityIds: readonly string[],
     featureNames: readonly string[],
   ): Promise<(StoredEntry | undefined)[]> {
-    // One HMGET per distinct entity, all in one pipeline (one round trip).
+    // One HMGET per distinct entity, all in one script call (one round trip, one command).
     const row = new Map<string, number>();
     for (const entityId of entityIds) if (!row.has(entityId)) row.set(entityId, row.size);
-    const pipeline = this.redis().pipeline();
-    // HMGET through call() takes one array (hmget() would need the names spread as arguments,
-    // which a long list cannot be).
-    for (const entityId of row.keys()) {
-      pipeline.call("HMGET", [entityKeys(this.namespace, entityId).current, ...featureNames]);
-    }
-    const rows = (await batchReplies(pipeline)) as (string | null)[][];
+    const keys = [...row.keys()].map((entityId) => entityKeys(this.namespace, entityId).current);
+    const rows = (await READ_CURRENT_SCRIPT.run(this.redis(), keys, featureNames)) as (string | null)[][];
     const width = featureNames.length;
     const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
     for (let e = 0; e < entityIds.length; e++) {
