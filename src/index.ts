@@ -24,7 +24,12 @@ export type {
 } from "./core/models.js";
 export type { TransformFn } from "./core/transform.js";
 export { FeatureTransform } from "./core/transform.js";
-export type { BatchReport, FeatureServiceOptions, TransformChoice } from "./service.js";
+export type {
+  BatchReport,
+  FeatureServiceOptions,
+  ServiceTrainingSetOptions,
+  TransformChoice,
+} from "./service.js";
 export { FeatureService } from "./service.js";
 export type {
   BackendCapabilities,
