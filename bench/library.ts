@@ -35,6 +35,8 @@ const ROW_SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 /** Seconds of untimed calls before each row, so the JIT and the backend's caches settle. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5);
 
+/** The store's timeout per backend call (`BENCH_OPERATION_TIMEOUT_MS`, default 60 s). */
+const OPERATION_TIMEOUT_MS = Number(process.env.BENCH_OPERATION_TIMEOUT_MS ?? 60_000);
 /** Entities holding data for the reads; the reads rotate over all of them. */
 const SEEDED_ENTITIES = 1000;
 const BATCH_ENTITIES = 100;
@@ -326,7 +328,9 @@ async function main(): Promise<void> {
       const backend = displayUrl(template);
       let store: FeatureStore | undefined;
       try {
-        store = await openStore(url);
+        // A generous timeout: on a loaded machine a 1000 x 50 ingest may take longer than the
+        // default 5 s, and a row that times out takes the whole store's rows with it.
+        store = await openStore(url, { operationTimeoutMs: OPERATION_TIMEOUT_MS });
         rows.push(...(await benchStore(store, backend, url)));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -2,6 +2,7 @@ import { Cluster, Redis } from "ioredis";
 import pg from "pg";
 import { schemaFor } from "../../src/store/postgres/postgres-schema.js";
 import { entityKeys } from "../../src/store/redis/redis-keys.js";
+import { READ_CURRENT_SCRIPT } from "../../src/store/redis/redis-scripts.js";
 import { parseRedisClusterUrl } from "../../src/store/redis-cluster/redis-cluster-url.js";
 
 /**
@@ -32,10 +33,10 @@ function serverUrl(url: string, storeParams: readonly string[]): { server: strin
 }
 
 /**
- * The Redis store reads the current values of E entities as one pipeline of E `HMGET`s of the
- * entity's `cur` hash (see `readCurrent` in src/store/redis/redis-backend.ts); the keys come from
- * the store's own `entityKeys`. A single entity is sent as a plain `HMGET`, the cheapest way to
- * ask for the same data.
+ * The Redis store reads the current values of E entities as one call of its read script, an
+ * `HMGET` of each entity's `cur` hash inside Lua (see `readCurrent` in
+ * src/store/redis/redis-backend.ts); the keys come from the store's own `entityKeys`. A single
+ * entity is sent as a plain `HMGET`, the cheapest way to ask for the same data.
  */
 async function redisReader(url: string): Promise<RawReader> {
   const { server, namespace } = serverUrl(url, ["namespace", "historyRetention"]);
@@ -54,9 +55,8 @@ async function redisReader(url: string): Promise<RawReader> {
       if (entityIds.length === 1 && only !== undefined) {
         return client.hmget(entityKeys(namespace, only).current, ...featureNames);
       }
-      const pipeline = client.pipeline();
-      for (const id of entityIds) pipeline.hmget(entityKeys(namespace, id).current, ...featureNames);
-      return pipeline.exec();
+      const keys = entityIds.map((id) => entityKeys(namespace, id).current);
+      return READ_CURRENT_SCRIPT.run(client, keys, featureNames);
     },
     async found(entityIds, featureNames) {
       const pipeline = client.pipeline();

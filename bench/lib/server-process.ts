@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** What the server process tells the benchmark. */
@@ -12,8 +13,16 @@ export type ControlMessage = { readonly type: "cpu" } | { readonly type: "stop" 
 
 /** How to start the server process. */
 export interface ServerProcessOptions {
-  /** The store URL the server opens (`--store-url`). */
-  readonly storeUrl: string;
+  /**
+   * The store URL the server opens (`--store-url`); omitted, the framework floor
+   * (`floor-server.ts`) starts instead, with no store at all.
+   */
+  readonly storeUrl?: string;
+  /**
+   * The project tree whose server runs (its `bench/lib/bench-server.ts`, from its own folder):
+   * another checkout, to measure code before a change in the same run. Default: this one.
+   */
+  readonly root?: string;
   /** Entities the server process seeds before it reports ready. */
   readonly entities: number;
   /** Where `node --cpu-prof` writes the server's profile when it exits; no profile when unset. */
@@ -36,6 +45,8 @@ export interface ServerProcess {
 
 /** The module the child runs: bench-server.ts beside this file. */
 const SERVER_MODULE = fileURLToPath(new URL("./bench-server.ts", import.meta.url));
+/** The framework floor's module, beside this file. */
+const FLOOR_MODULE = fileURLToPath(new URL("./floor-server.ts", import.meta.url));
 /** The project root, where `--import tsx` finds tsx whatever folder the benchmark was started from. */
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -77,21 +88,28 @@ function nextMessage<T extends ServerMessage["type"]>(
  * never shares an event loop with it. Resolves once it listens and is seeded.
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const root = options.root ?? PROJECT_ROOT;
+  const serverArgs =
+    options.storeUrl === undefined
+      ? [FLOOR_MODULE]
+      : [
+          options.root === undefined ? SERVER_MODULE : join(root, "bench/lib/bench-server.ts"),
+          ...["--store-url", options.storeUrl, "--host", "127.0.0.1", "--port", "0"],
+          // What a production deployment turns off; the demo data set would be written into the store.
+          ...["--no-demo-data", "--no-graphiql", "--no-introspection", "--no-field-suggestions"],
+        ];
   const nodeArgs = [
     "--import",
     "tsx",
     ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-    SERVER_MODULE,
-    ...["--store-url", options.storeUrl, "--host", "127.0.0.1", "--port", "0"],
-    // What a production deployment turns off; the demo data set would be written into the store.
-    ...["--no-demo-data", "--no-graphiql", "--no-introspection", "--no-field-suggestions"],
+    ...serverArgs,
   ];
   const [command, args] =
     options.cpu === undefined
       ? [process.execPath, nodeArgs]
       : ["taskset", ["-c", String(options.cpu), process.execPath, ...nodeArgs]];
   const child = spawn(command, args, {
-    cwd: PROJECT_ROOT,
+    cwd: root,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,

@@ -180,6 +180,8 @@ describe("redis store faults", () => {
     expect((await store.setValue("n", "a", 4)).version).toBe(3);
     await admin.script("FLUSH");
     expect((await store.getValue("n", "a", { asOf: new Date() }))?.value).toBe(4);
+    await admin.script("FLUSH");
+    expect((await store.getVectors(["a", "b"], ["n"])).map((v) => v.values.n)).toEqual([4, 3]);
     expect((await store.history("n", "a")).map((h) => h.value)).toEqual([1, 2, 4]);
     expect((await store.history("n", "b")).map((h) => h.value)).toEqual([3]);
     await admin.quit();

@@ -69,7 +69,7 @@ describe("sqlite store", () => {
     expect(await errorCode(openStore("sqlite://x.db?synchronus=NORMAL"))).toBe("INVALID_CONFIG");
   });
 
-  it("reads 100 entities x 50 features in one query", async () => {
+  it("reads 100 entities x 50 features in one query, then from its cache while nothing is written", async () => {
     const backend = new SQLiteBackend(nextFile());
     const store = await new FeatureStore(backend).open();
     const names = Array.from({ length: 50 }, (_, i) => `f${i}`);
@@ -91,12 +91,14 @@ describe("sqlite store", () => {
         },
       });
     }
-    const vectors = await store.getVectors(
-      Array.from({ length: 100 }, (_, i) => `e${i}`),
-      names,
-    );
+    const ids = Array.from({ length: 100 }, (_, i) => `e${i}`);
+    const vectors = await store.getVectors(ids, names);
     expect(vectors).toHaveLength(100);
-    expect(statements).toEqual(["currentRows"]);
+    // The data version says whether another connection wrote since the cache was filled.
+    expect(statements).toEqual(["dataVersion", "currentRows"]);
+    statements.length = 0;
+    expect(await store.getVectors(ids, names)).toEqual(vectors);
+    expect(statements).toEqual(["dataVersion"]);
     await store.close();
   });
 
@@ -217,5 +219,53 @@ describe("sqlite store", () => {
     expect(history.map((h) => h.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
     expect(history.length).toBeGreaterThanOrEqual(acked.length);
     await store.close();
+  }, 60_000);
+
+  it("keeps its cache of current entries right with another connection's writes and its own", async () => {
+    const path = nextFile();
+    const a = await new SQLiteFeatureStore(path).open();
+    const b = await new SQLiteFeatureStore(path).open();
+    try {
+      await a.registerFeature({ name: "x", featureType: "NUMERIC", valueType: "INT", defaultValue: 0 });
+      const read = async () => (await a.getVectors(["e1", "e2"], ["x"])).map((v) => v.values.x);
+      expect(await read()).toEqual([0, 0]);
+      await b.setValue("x", "e1", 1);
+      expect(await read()).toEqual([1, 0]);
+      await a.setValue("x", "e2", 2);
+      expect(await read()).toEqual([1, 2]);
+      expect((await b.getVectors(["e1", "e2"], ["x"])).map((v) => v.values.x)).toEqual([1, 2]);
+      await b.deleteValue("x", "e1");
+      expect(await read()).toEqual([0, 2]);
+      // Dated ahead: the cached current entry is the future one, served only once its time comes.
+      await b.setValue("x", "e2", 3, { eventTime: new Date(Date.now() + 300) });
+      expect(await read()).toEqual([0, 2]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await read()).toEqual([0, 3]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("reads what another process has just written, however often it read the key before", async () => {
+    const url = `sqlite://${nextFile()}`;
+    const writer = startWriter(url, "c", 0);
+    const reader = await openStore(url);
+    try {
+      for (const n of [1, 50, 100, 150, 200]) {
+        await writer.acked(n);
+        const acked = (writer.acks.at(-1) as [number, number])[1];
+        // The first read may fill the cache, the later ones are served from it: all must be this new.
+        for (let i = 0; i < 3; i++) {
+          expect((await reader.getVector("shared", ["counter"])).values.counter).toBeGreaterThanOrEqual(
+            acked,
+          );
+        }
+      }
+    } finally {
+      writer.child.kill("SIGKILL");
+      await writer.exited;
+      await reader.close();
+    }
   }, 60_000);
 });

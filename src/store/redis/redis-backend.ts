@@ -5,8 +5,8 @@ import { NOT_CONNECTED, RedisBackendBase, type RedisBaseOptions } from "./redis-
 import {
   APPEND_SCRIPT,
   AS_OF_SCRIPT,
-  batchReplies,
   MIGRATE_CATALOG_SCRIPT,
+  READ_CURRENT_SCRIPT,
   type ScriptCall,
 } from "./redis-scripts.js";
 
@@ -179,16 +179,16 @@ export class RedisBackend extends RedisBackendBase<Redis> {
     ) as number[][];
   }
 
-  /** All in one pipeline: one round trip. */
+  /**
+   * All in one script call (an HMGET per key inside Lua): one round trip, and one command to
+   * build and one reply to parse instead of one per entity. A single server runs it whatever
+   * hash tags its keys carry; the cluster backend sends its own per-master reads instead.
+   */
   protected async sendCurrentReads(
     keys: readonly string[],
     fields: readonly string[],
   ): Promise<(string | null)[][]> {
-    const pipeline = this.redis().pipeline();
-    // HMGET through call() takes one array (hmget() would need the names spread as arguments,
-    // which a long list cannot be).
-    for (const key of keys) pipeline.call("HMGET", [key, ...fields]);
-    return (await batchReplies(pipeline)) as (string | null)[][];
+    return (await READ_CURRENT_SCRIPT.run(this.redis(), keys, fields)) as (string | null)[][];
   }
 
   /** All in one pipeline: one round trip. */

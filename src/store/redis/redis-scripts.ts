@@ -287,6 +287,34 @@ return found
 `);
 
 /**
+ * The batch read of current entries in one call: for each entity's current hash, the HMGET of
+ * every feature name (in slices, as Lua's unpack limits the arguments of one call), one reply
+ * per entity, nil where a key has no entry. One script call instead of a pipeline of one HMGET per
+ * entity costs the client one command to build and one reply to parse instead of 100. Its keys
+ * span several entities' hash tags, which a single Redis server runs as one call; the cluster
+ * backend reads with a pipeline of HMGETs per master instead.
+ *
+ * KEYS: each entity's current hash. ARGV: the feature names.
+ */
+export const READ_CURRENT_SCRIPT = new RedisScript(`
+local names = #ARGV
+local out = {}
+for i = 1, #KEYS do
+  if names <= 1000 then
+    out[i] = redis.call('HMGET', KEYS[i], unpack(ARGV))
+  else
+    local row = {}
+    for first = 1, names, 1000 do
+      local part = redis.call('HMGET', KEYS[i], unpack(ARGV, first, math.min(first + 999, names)))
+      for j = 1, #part do row[first + j - 1] = part[j] end
+    end
+    out[i] = row
+  end
+end
+return out
+`);
+
+/**
  * Moves definitions and groups of the layout before the catalog (hashes of name -> body) into
  * the catalog as version 1, once: a namespace that has no old hashes is left alone.
  *

@@ -22,6 +22,7 @@ import {
 } from "../entry.js";
 import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
 import type { HistoryPageQuery } from "../history-page.js";
+import { SQLiteCurrentCache } from "./sqlite-current-cache.js";
 import { SQLiteExplorer } from "./sqlite-explorer.js";
 
 /** Options of the SQLite backend. */
@@ -119,6 +120,8 @@ export class SQLiteBackend implements StoreBackend {
    * microtask; it keeps appends whole the day one of them awaits.
    */
   private readonly writeLock = new Mutex();
+  /** Current entries already read, valid while no other connection commits. */
+  private readonly cache = new SQLiteCurrentCache();
 
   /**
    * @param path a file path (its folder is created if missing), or `:memory:`.
@@ -141,6 +144,7 @@ export class SQLiteBackend implements StoreBackend {
       db.transaction(() => migrate(db, this.path)).immediate();
       this.statements = prepare(db);
       this.explorer = new SQLiteExplorer(db);
+      this.cache.clear();
       this.db = db;
     } catch (err) {
       db.close();
@@ -149,6 +153,7 @@ export class SQLiteBackend implements StoreBackend {
   }
 
   async disconnect(): Promise<void> {
+    this.cache.clear();
     this.db?.close();
     this.db = undefined;
     this.statements = undefined;
@@ -196,8 +201,10 @@ export class SQLiteBackend implements StoreBackend {
   appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
     const sql = this.sql();
     const db = this.db as Database.Database;
-    return this.writeLock.runExclusive(() =>
-      db
+    return this.writeLock.runExclusive(() => {
+      // Before the commit, not after: a failed commit may still have changed nothing or all.
+      this.cache.forget(writes.map((w) => w.entityId));
+      return db
         .transaction(() =>
           writes.map((w) => {
             const row = sql.currentRow.get(w.entityId, w.featureName) as CurrentRow | undefined;
@@ -220,27 +227,49 @@ export class SQLiteBackend implements StoreBackend {
             return entry.version;
           }),
         )
-        .immediate(),
-    );
+        .immediate();
+    });
   }
 
   async readCurrent(
     entityIds: readonly string[],
     featureNames: readonly string[],
   ): Promise<(StoredEntry | undefined)[]> {
+    const sql = this.sql();
+    this.cache.validate(sql.dataVersion.get() as number, entityIds.length * featureNames.length);
+    const missing = new Set<string>();
+    for (const entityId of entityIds) {
+      const cached = this.cache.entity(entityId);
+      if (!cached || featureNames.some((name) => !cached.has(name))) missing.add(entityId);
+    }
+    if (missing.size > 0) {
+      const entities = [...missing];
+      // Rows come back as arrays holding the positions of the entity and the feature in the
+      // request. Duplicate names match each position, and are cached once either way.
+      const rows = sql.currentRows.all(JSON.stringify(entities), JSON.stringify(featureNames)) as [
+        number,
+        number,
+        number,
+        number,
+        string | null,
+      ][];
+      this.cache.fill(
+        entities,
+        featureNames,
+        rows.map(([e, f, version, eventTimeMs, payload]) => [
+          entities[e] as string,
+          featureNames[f] as string,
+          { version, eventTimeMs, payload },
+        ]),
+      );
+    }
     const width = featureNames.length;
     const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
-    // Rows come back as arrays holding the positions of the entity and the feature in the
-    // request, so each lands in its slot directly. Duplicate ids or names match each position.
-    const rows = this.sql().currentRows.all(JSON.stringify(entityIds), JSON.stringify(featureNames)) as [
-      number,
-      number,
-      number,
-      number,
-      string | null,
-    ][];
-    for (const [e, f, version, eventTimeMs, payload] of rows)
-      out[e * width + f] = { version, eventTimeMs, payload };
+    for (let e = 0; e < entityIds.length; e++) {
+      const cached = this.cache.entity(entityIds[e] as string);
+      for (let f = 0; f < width; f++)
+        out[e * width + f] = cached?.get(featureNames[f] as string) ?? undefined;
+    }
     return out;
   }
 
@@ -311,6 +340,8 @@ function entryOf(text: string): StoredEntry {
 function prepare(db: Database.Database) {
   return {
     ping: db.prepare("SELECT 1"),
+    // Changes whenever another connection commits to the file (never for this one's commits).
+    dataVersion: db.prepare("PRAGMA data_version").pluck(),
     catalogRecord: db.prepare("SELECT body FROM catalog WHERE kind = ? AND name = ? AND version = ?"),
     insertCatalog: db.prepare("INSERT INTO catalog (kind, name, version, body) VALUES (?, ?, ?, ?)"),
     catalogNamed: db.prepare(
