@@ -1,3 +1,10 @@
+export type { DefinitionDiff, DefinitionField, DefinitionVersion } from "./core/definition-version.js";
+export {
+  definitionAt,
+  diffDefinitions,
+  IMMUTABLE_FIELDS,
+  MUTABLE_FIELDS,
+} from "./core/definition-version.js";
 export { FeatureType, ValueType } from "./core/enums.js";
 export {
   BackendUnavailableError,
@@ -7,11 +14,13 @@ export {
   FeatureStoreError,
   GroupNotFoundError,
   HistoryTrimmedError,
+  IncompatibleChangeError,
   TransformNotFoundError,
   ValidationError,
 } from "./core/errors.js";
 export { logger } from "./core/logger.js";
 export type {
+  DefinitionChanges,
   FeatureData,
   FeatureDefinition,
   FeatureGroup,
@@ -44,7 +53,13 @@ export type { ChangeListener } from "./store/changes/change-listeners.js";
 export { openChangeFeed } from "./store/changes/open-change-feed.js";
 export type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "./store/entry.js";
 export { HISTORY_TRIMMED, supersedes } from "./store/entry.js";
-export type { ReadOptions, StoreHealth, StoreOptions, VectorReadOptions } from "./store/feature-store.js";
+export type {
+  CatalogChanges,
+  ReadOptions,
+  StoreHealth,
+  StoreOptions,
+  VectorReadOptions,
+} from "./store/feature-store.js";
 export { FeatureStore } from "./store/feature-store.js";
 export { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 export { MemoryBackend } from "./store/memory/memory-backend.js";
