@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
-import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../core/models.js";
+import type { DefinitionVersion } from "../core/definition-version.js";
+import type { FeatureVector, StoredGroup } from "../core/models.js";
 import type { FeatureService, TransformChoice } from "../service.js";
 import type { VectorTransform } from "../transforms/vector-transform.js";
 
@@ -18,7 +19,7 @@ export interface Loaders {
   /** Group name -> stored group, or `null` when there is none; primed by the `groups` query. */
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
-  readonly definition: DataLoader<string, NormalizedDefinition | null>;
+  readonly definition: DataLoader<string, DefinitionVersion | null>;
   /**
    * The transform a choice names (see `FeatureService.resolveTransform`), looked up once per
    * request: every field naming `user_model` gets the same version, even if a newer one is
@@ -40,7 +41,7 @@ export function createLoaders(service: FeatureService): Loaders {
   const transforms = new Map<TransformChoice, Promise<VectorTransform | undefined>>();
   const group = new DataLoader<string, StoredGroup | null>((names) => service.getGroups(names));
   // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
-  const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
+  const definition = new DataLoader<string, DefinitionVersion | null>((names) =>
     service.getDefinitions(names),
   );
   return {
