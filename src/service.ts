@@ -8,7 +8,6 @@ import type {
   FeatureGroup,
   FeatureValue,
   FeatureVector,
-  NormalizedDefinition,
   StoredGroup,
   ValueWrite,
 } from "./core/models.js";

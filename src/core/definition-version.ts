@@ -44,23 +44,30 @@ export function diffDefinitions(current: NormalizedDefinition, wanted: Normalize
   return { mutable: MUTABLE_FIELDS.filter(differs), immutable: IMMUTABLE_FIELDS.filter(differs) };
 }
 
+/** Why a feature cannot change these fields, and what to do instead. */
+export function featureChangeAdvice(name: string, fields: readonly DefinitionField[]): string {
+  return `feature "${name}" cannot change its ${fields.join(", ")}: its stored values were checked against them. Register a new feature name (such as "${name}_v2") and write its values there; only ${MUTABLE_FIELDS.join(", ")} can change under a name`;
+}
+
+/** Why a group cannot change its features, and what to do instead. */
+export function groupChangeAdvice(name: string): string {
+  return `group "${name}" cannot change its features: models reading it expect them. Register a new group name (such as "${name}_v2"); only description and tags can change under a name`;
+}
+
 /** The error for a definition change that would make stored values wrong, saying what to do instead. */
 export function incompatibleFeatureChange(
   name: string,
   fields: readonly DefinitionField[],
 ): IncompatibleChangeError {
-  return new IncompatibleChangeError(
-    `feature "${name}" cannot change its ${fields.join(", ")}: its stored values were checked against them. Register a new feature name (such as "${name}_v2") and write its values there; only ${MUTABLE_FIELDS.join(", ")} can change under a name`,
-    { featureName: name, fields: [...fields] },
-  );
+  return new IncompatibleChangeError(featureChangeAdvice(name, fields), {
+    featureName: name,
+    fields: [...fields],
+  });
 }
 
 /** The error for a group whose features would change, saying what to do instead. */
 export function incompatibleGroupChange(name: string): IncompatibleChangeError {
-  return new IncompatibleChangeError(
-    `group "${name}" cannot change its features: models reading it expect them. Register a new group name (such as "${name}_v2"); only description and tags can change under a name`,
-    { groupName: name, fields: ["features"] },
-  );
+  return new IncompatibleChangeError(groupChangeAdvice(name), { groupName: name, fields: ["features"] });
 }
 
 /** The error for a group change, or undefined when only description and tags change. */

@@ -1,16 +1,14 @@
 import { inChunks } from "../core/chunks.js";
 import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
 import {
-  canonicalValue,
+  checkDefinition,
   checkEntityId,
   decodeGroup,
-  deepFreeze,
   encodeDefinition,
   encodeGroup,
   isValidEntityId,
   isValidName,
   MAX_ENTITY_ID_LENGTH,
-  normalizeDefinition,
   normalizeStoredGroup,
 } from "../core/definition.js";
 import {
@@ -109,7 +107,7 @@ const UPDATE_ATTEMPTS = 8;
  */
 export interface CatalogChanges {
   /** Features to register, or to store as a new version of a registered one (mutable fields only). */
-  readonly features?: readonly FeatureDefinition[];
+  readonly features?: readonly (FeatureDefinition | NormalizedDefinition)[];
   /** Groups to register, or to store as a new version (description and tags only). */
   readonly groups?: readonly StoredGroup[];
   /** Records of other kinds (transforms), with the versions their owner chose. */
@@ -294,7 +292,8 @@ export class FeatureStore {
    * @throws ConflictError when another process saved a version of one of them meanwhile.
    */
   async saveDefinitions(changes: CatalogChanges): Promise<void> {
-    const defs = (changes.features ?? []).map((d) => this.normalize(d));
+    // A normalized definition is checked again like any other: nothing here trusts its caller.
+    const defs = (changes.features ?? []).map((d) => this.normalize(d as FeatureDefinition));
     const groups = (changes.groups ?? []).map((g) => normalizeStoredGroup(g));
     const given = new Set(defs.map((d) => d.name));
     const nowMs = Date.now();
@@ -928,12 +927,7 @@ export class FeatureStore {
   }
 
   private normalize(definition: FeatureDefinition): NormalizedDefinition {
-    const shaped = normalizeDefinition(definition);
-    const defaultValue =
-      shaped.defaultValue === null
-        ? null
-        : checkValue({ ...shaped, defaultValue: null }, shaped.defaultValue);
-    return deepFreeze({ ...shaped, defaultValue: canonicalValue(defaultValue) });
+    return checkDefinition(definition);
   }
 
   /** Opens the store first, then runs a catalog call like any other backend call. */
