@@ -220,10 +220,14 @@ describe("featurestore apply and plan", { timeout: 180_000 }, () => {
     await store.setValue("clicks_7d", "u1", 3, { eventTime: new Date(Date.now() - 10 * 86_400_000) });
     await store.close();
     const beforeChange = new Date(Date.now() - 86_400_000).toISOString();
-    const server = await ServerProcess.start(["--port", "0", "--no-demo-data"], env);
+    // At info: the server says "listening" in its log.
+    const server = await ServerProcess.start(["--port", "0", "--no-demo-data"], {
+      ...env,
+      FEATURESTORE_LOG_LEVEL: "info",
+    });
     running.push(server);
     const ask = async (query: string) => {
-      const response = await fetch(`${server.url}/graphql`, {
+      const response = await fetch(server.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ query }),
@@ -231,11 +235,11 @@ describe("featurestore apply and plan", { timeout: 180_000 }, () => {
       return (await response.json()) as { data: Record<string, unknown> };
     };
     const vector = `{ now: vector(entityId: "u1", featureNames: ["clicks_7d"]) { values }
-      then: vector(entityId: "u1", featureNames: ["clicks_7d"], asOf: "${beforeChange}") { values } }`;
+      dayAgo: vector(entityId: "u1", featureNames: ["clicks_7d"], asOf: "${beforeChange}") { values } }`;
     // A week's TTL: the 10-day-old value has expired.
     expect((await ask(vector)).data).toEqual({
       now: { values: { clicks_7d: 0 } },
-      then: { values: { clicks_7d: 0 } },
+      dayAgo: { values: { clicks_7d: 0 } },
     });
 
     const longer = FILE.replace("ttlSeconds: 604800", "ttlSeconds: 2592000").replace(
@@ -253,7 +257,7 @@ describe("featurestore apply and plan", { timeout: 180_000 }, () => {
     // Now 30 days' TTL serves the value; a day ago version 1 was in force, and it had expired.
     expect((await ask(vector)).data).toEqual({
       now: { values: { clicks_7d: 3 } },
-      then: { values: { clicks_7d: 0 } },
+      dayAgo: { values: { clicks_7d: 0 } },
     });
     const old =
       await ask(`{ feature(name: "clicks_7d", version: 1) { version ttlSeconds defaultValue validFrom }
