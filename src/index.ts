@@ -33,6 +33,18 @@ export type {
 } from "./core/models.js";
 export type { TransformFn } from "./core/transform.js";
 export { FeatureTransform } from "./core/transform.js";
+export type { ApplyOptions, ApplyResult } from "./definitions/apply-definitions.js";
+export { applyDefinitions } from "./definitions/apply-definitions.js";
+export type { DeclaredGroup, DefinitionsFile, FileProblem } from "./definitions/definitions-file.js";
+export {
+  DefinitionsFileError,
+  describeProblem,
+  parseDefinitions,
+  readDefinitionsFile,
+} from "./definitions/definitions-file.js";
+export type { DefinitionsPlan, PlanAction, PlanItem } from "./definitions/definitions-plan.js";
+export { planDefinitions } from "./definitions/definitions-plan.js";
+export { DEFINITIONS_SCHEMA_URL } from "./definitions/definitions-schema.js";
 export type { BatchReport, FeatureServiceOptions, TransformChoice } from "./service.js";
 export { FeatureService } from "./service.js";
 export type {

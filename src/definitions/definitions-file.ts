@@ -93,7 +93,7 @@ export function parseDefinitions(text: string, source = "definitions"): Definiti
   if (errors.length > 0) {
     const problems = errors.map((error) => {
       const segments = pathOf(error);
-      const node = nodeAt(doc.contents, segments);
+      const node = nodeAt(doc.contents, segments, error.keyword === "additionalProperties");
       return {
         path: segments.length === 0 ? "" : `/${segments.join("/")}`,
         ...(node?.range ? position(node.range[0]) : {}),
@@ -166,8 +166,8 @@ function messageOf(error: ErrorObject): string {
   }
 }
 
-/** The YAML node at a path (a map's key node for the last segment when it is a stray key). */
-function nodeAt(root: unknown, segments: readonly (string | number)[]): Node | undefined {
+/** The YAML node at a path; with `atKey`, the key node of the last segment (a stray key). */
+function nodeAt(root: unknown, segments: readonly (string | number)[], atKey: boolean): Node | undefined {
   let node = root as Node | null | undefined;
   for (const [i, segment] of segments.entries()) {
     if (node === null || node === undefined || !("items" in node)) return undefined;
@@ -175,8 +175,7 @@ function nodeAt(root: unknown, segments: readonly (string | number)[]): Node | u
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
       if (!pair) return node;
-      // A stray or misspelt key: point at the key.
-      node = (i === segments.length - 1 && pair.value === null ? pair.key : (pair.value ?? pair.key)) as Node;
+      node = ((atKey && i === segments.length - 1) || pair.value === null ? pair.key : pair.value) as Node;
     } else {
       node = collection.items[segment as number] as Node | undefined;
     }

@@ -175,7 +175,12 @@ async function planGroups(
   const toSave: StoredGroup[] = [];
   const featureNames = declared.flatMap((g) => g.features.map((f) => (typeof f === "string" ? f : f.name)));
   const registered = await service.getDefinitions(featureNames.filter((n) => !features.has(n)));
-  const known = new Set([...features.keys(), ...registered.flatMap((d) => (d ? [d.name] : []))]);
+  // A feature declared in the file counts as known even when it conflicts: its own item says so.
+  const inFile = [
+    ...(file.features ?? []).map((f) => f.name),
+    ...declared.flatMap((g) => g.features.flatMap((f) => (typeof f === "object" ? [f.name] : []))),
+  ];
+  const known = new Set([...features.keys(), ...inFile, ...registered.flatMap((d) => (d ? [d.name] : []))]);
   declared.forEach((input, i) => {
     const currentVersion = stored.get(input.name) ?? null;
     if (seen.has(input.name)) {

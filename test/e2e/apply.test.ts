@@ -187,7 +187,7 @@ describe("featurestore apply and plan", { timeout: 180_000 }, () => {
       `featurestore: ${path} is not a valid definitions file (nothing was changed):`,
       `  ${path}:4:16: /features/0/valueType: must be one of INT, FLOAT, STRING, BOOL, LIST, DICT`,
       `  ${path}:5:5: /features/1: missing field "featureType"`,
-      `  ${path}:6:17: /features/1/featureTyp: unknown field "featureTyp"`,
+      `  ${path}:6:5: /features/1/featureTyp: unknown field "featureTyp"`,
       `  ${path}:10:21: /groups/0/features/1: must be a feature name or a feature definition`,
     ]);
     const json = await cli("plan", path, "--json", "--store-url", "postgres://postgres@127.0.0.1:1/never");
