@@ -28,6 +28,7 @@ import {
   HistoryTrimmedError,
   ValidationError,
 } from "../core/errors.js";
+import { logger } from "../core/logger.js";
 import type {
   DefinitionChanges,
   FeatureData,
@@ -71,6 +72,13 @@ export interface StoreOptions {
    * dated later would stay "current" over every ordinary write until its time came.
    */
   maxFutureSkewMs?: number;
+  /**
+   * Over a backend several processes share, how often (in ms, default 1000) the store looks up
+   * the definitions and groups it has cached again, so that a new version saved through another
+   * process is served about this late. The lookup runs beside the read that finds the cache due,
+   * never in its way. 0 turns it off, for a store that is the only writer of its data.
+   */
+  catalogRefreshMs?: number;
 }
 
 /** Options of {@link FeatureStore.getVectors}. */
@@ -90,13 +98,6 @@ export interface ReadOptions {
   /** Return the value with the greatest event time <= asOf (ties: the higher version); TTL is judged at asOf. */
   asOf?: Date;
 }
-
-/**
- * How long, in ms, a store over a backend shared by several processes trusts the definitions
- * and groups it has cached: a new version saved through another process is used at most this
- * late.
- */
-const CATALOG_REFRESH_MS = 1000;
 
 /** How many times {@link FeatureStore.updateFeature} tries again when another writer took the version. */
 const UPDATE_ATTEMPTS = 8;
@@ -158,7 +159,7 @@ export class FeatureStore {
   private readonly groups = new Map<string, { group: StoredGroup; version: number }>();
   /** When the cached definitions and groups were last looked up in the backend (epoch ms). */
   private checkedAtMs = 0;
-  /** The refresh of the cached definitions and groups under way, if any. */
+  /** The background refresh of the cached definitions and groups under way, if any. */
   private refreshing: Promise<void> | undefined;
   private opening: Promise<void> | undefined;
   private ready = false;
@@ -168,6 +169,7 @@ export class FeatureStore {
   /** See {@link StoreOptions.operationTimeoutMs}. */
   private readonly operationTimeoutMs: number;
   private readonly maxFutureSkewMs: number;
+  private readonly catalogRefreshMs: number;
 
   /**
    * @param backend the backend to store in; the store owns it from now on (connects and
@@ -181,6 +183,9 @@ export class FeatureStore {
     this.openCatalog = new Catalog(backend, (fn) => this.call(fn));
     this.operationTimeoutMs = options.operationTimeoutMs ?? (backend.capabilities.inProcess ? 0 : 5000);
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
+    this.catalogRefreshMs = backend.capabilities.sharedAcrossProcesses
+      ? (options.catalogRefreshMs ?? 1000)
+      : 0;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -190,9 +195,8 @@ export class FeatureStore {
     if (this.closed) throw new BackendUnavailableError(`the ${this.backend} store is closed`);
     this.opening ??= this.call(async () => {
       await this.#driver.connect();
-      const checkedAtMs = Date.now();
+      this.checkedAtMs = Date.now();
       for (const [name, versions] of await this.loadDefinitions()) this.definitions.set(name, versions);
-      this.checkedAtMs = checkedAtMs;
       this.ready = true;
     }).catch(async (err: unknown) => {
       // Release whatever connect() got before the failure, or each retry would leak a connection.
@@ -210,6 +214,7 @@ export class FeatureStore {
     this.closed = true;
     this.ready = false;
     await this.opening?.catch(() => undefined);
+    await this.refreshing;
     await this.#driver.disconnect();
   }
 
@@ -403,7 +408,7 @@ export class FeatureStore {
   /** Several groups by name, in order (`null` where there is none), in at most one backend call. */
   async getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {
     await this.ensureOpen();
-    await this.refreshCatalog();
+    this.refreshCatalog();
     const missing = [...new Set(names.filter((n) => !this.groups.has(n) && isValidName(n)))];
     if (missing.length > 0) {
       for (const stored of await this.loadGroups(missing)) this.groups.set(stored.group.name, stored);
@@ -854,7 +859,7 @@ export class FeatureStore {
     names: readonly string[],
   ): Promise<(readonly DefinitionVersion[] | undefined)[]> {
     await this.ensureOpen();
-    await this.refreshCatalog();
+    this.refreshCatalog();
     const now = Date.now();
     const missing = names.filter(
       (n) => !this.definitions.has(n) && isValidName(n) && (this.unknownNames.get(n) ?? 0) <= now,
@@ -872,28 +877,43 @@ export class FeatureStore {
 
   /**
    * Over a backend other processes share, looks up the cached definitions and groups again once
-   * they are {@link CATALOG_REFRESH_MS} old, in one call per kind however many callers wait: a
-   * version saved by another process is served at most that late.
+   * they are {@link StoreOptions.catalogRefreshMs} old: in the background, in one call per kind,
+   * one refresh at a time. A version this process saved meanwhile is never replaced by an older
+   * answer.
    */
-  private async refreshCatalog(): Promise<void> {
-    if (!this.capabilities.sharedAcrossProcesses || Date.now() - this.checkedAtMs < CATALOG_REFRESH_MS)
+  private refreshCatalog(): void {
+    if (
+      this.catalogRefreshMs <= 0 ||
+      this.refreshing ||
+      Date.now() - this.checkedAtMs < this.catalogRefreshMs
+    ) {
       return;
-    this.refreshing ??= (async () => {
-      const checkedAtMs = Date.now();
+    }
+    this.checkedAtMs = Date.now();
+    this.refreshing = (async () => {
       const features = [...this.definitions.keys()];
       const groups = [...this.groups.keys()];
       if (features.length > 0) {
-        for (const [name, versions] of await this.loadDefinitions(features))
-          this.definitions.set(name, versions);
+        for (const [name, versions] of await this.loadDefinitions(features)) {
+          const cached = this.definitions.get(name)?.at(-1)?.version ?? 0;
+          if ((versions.at(-1)?.version ?? 0) >= cached) this.definitions.set(name, versions);
+        }
       }
       if (groups.length > 0) {
-        for (const stored of await this.loadGroups(groups)) this.groups.set(stored.group.name, stored);
+        for (const stored of await this.loadGroups(groups)) {
+          if (stored.version >= (this.groups.get(stored.group.name)?.version ?? 0)) {
+            this.groups.set(stored.group.name, stored);
+          }
+        }
       }
-      this.checkedAtMs = checkedAtMs;
-    })().finally(() => {
-      this.refreshing = undefined;
-    });
-    await this.refreshing;
+    })()
+      .catch((err: unknown) => {
+        // The cache stays as it was; the next read after the interval tries again.
+        logger.warn({ err }, "could not refresh the cached definitions");
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
   }
 
   private async requireDefinition(featureName: string): Promise<DefinitionVersion> {
