@@ -1,10 +1,6 @@
 import type { Command } from "commander";
-import { type ApplyResult, applyDefinitions } from "../definitions/apply-definitions.js";
-import {
-  DefinitionsFileError,
-  describeProblem,
-  readDefinitionsFile,
-} from "../definitions/definitions-file.js";
+import type { ApplyResult } from "../definitions/apply-definitions.js";
+import type { DefinitionsFile } from "../definitions/definitions-file.js";
 import type { PlanAction, PlanItem } from "../definitions/definitions-plan.js";
 import { FeatureService } from "../service.js";
 import { openStore } from "../store/open-store.js";
@@ -92,7 +88,13 @@ async function runApply(
   file: string,
   options: { dryRun: boolean; json: boolean; storeUrl: string },
 ): Promise<number> {
-  let definitions: Awaited<ReturnType<typeof readDefinitionsFile>>;
+  // Loaded here, not with the program: the YAML parser and the schema validator take a
+  // noticeable part of a second to load, which no other command should pay.
+  const { DefinitionsFileError, describeProblem, readDefinitionsFile } = await import(
+    "../definitions/definitions-file.js"
+  );
+  const { applyDefinitions } = await import("../definitions/apply-definitions.js");
+  let definitions: DefinitionsFile;
   try {
     definitions = await readDefinitionsFile(file);
   } catch (err) {
