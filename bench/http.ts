@@ -20,6 +20,7 @@ const DEFAULT_URLS = [
   "memory://",
   "sqlite://{tmp}/bench.db",
   "redis://127.0.0.1:6379/0?namespace=bench_http_{pid}",
+  "redis+cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002/?namespace=bench_http_{pid}",
   "postgres://postgres@127.0.0.1:5432/test?namespace=bench_http_{pid}",
 ];
 

@@ -11,4 +11,8 @@ export type { ProgressDisplay, ProgressReport } from "./files/progress.js";
 export { progressDisplay } from "./files/progress.js";
 export type { RecordSource } from "./files/record-reader.js";
 export type { TrainingSetExportOptions, TrainingSetExportReport } from "./files/training-set-export.js";
-export { exportTrainingSet } from "./files/training-set-export.js";
+export {
+  COLUMNS_METADATA_KEY,
+  exportTrainingSet,
+  TRANSFORM_METADATA_KEY,
+} from "./files/training-set-export.js";

@@ -45,7 +45,12 @@ export {
 export type { DefinitionsPlan, PlanAction, PlanItem } from "./definitions/definitions-plan.js";
 export { planDefinitions } from "./definitions/definitions-plan.js";
 export { DEFINITIONS_SCHEMA_URL } from "./definitions/definitions-schema.js";
-export type { BatchReport, FeatureServiceOptions, TransformChoice } from "./service.js";
+export type {
+  BatchReport,
+  FeatureServiceOptions,
+  ServiceTrainingSetOptions,
+  TransformChoice,
+} from "./service.js";
 export { FeatureService } from "./service.js";
 export type {
   BackendCapabilities,

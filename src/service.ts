@@ -15,6 +15,7 @@ import type { FeatureTransform } from "./core/transform.js";
 import type { FeatureStore, ReadOptions, VectorReadOptions } from "./store/feature-store.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 import type { EntityRow, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
+import { CompiledTransform } from "./transforms/compiled-transform.js";
 import {
   TransformCatalog,
   type TransformCatalogOptions,
@@ -46,6 +47,32 @@ export interface FeatureServiceOptions {
  * for its newest version.
  */
 export type TransformChoice = boolean | string;
+
+/**
+ * The {@link TransformChoice} of the two ways an API asks for a transform: `transform` (a
+ * reference) or `applyTransform` (the default one).
+ * @throws ValidationError when both are given.
+ */
+export function transformChoiceOf(args: {
+  readonly applyTransform?: boolean | null;
+  readonly transform?: string | null;
+}): TransformChoice {
+  const { applyTransform, transform } = args;
+  if (transform != null && applyTransform) {
+    throw new ValidationError("give transform or applyTransform, not both");
+  }
+  return transform ?? applyTransform === true;
+}
+
+/** Options of {@link FeatureService.trainingSet}. */
+export interface ServiceTrainingSetOptions extends TrainingSetOptions {
+  /**
+   * The stored transform every row is read through, as for a vector (see {@link TransformChoice}):
+   * `name@version`, `name` for its newest version, or `true` for the service's default stored
+   * transform. Default none.
+   */
+  transform?: TransformChoice;
+}
 
 /** What {@link FeatureService.ingestBatchReport} did with a batch. */
 export interface BatchReport {
@@ -130,7 +157,8 @@ export class FeatureService {
   }
 
   /**
-   * Writes many records in one atomic batch. Records without `entityIdField` are skipped; the
+   * Writes many records in one atomic batch (per entity on a backend that is not atomic across
+   * entities, see `BackendCapabilities`). Records without `entityIdField` are skipped; the
    * entity id field itself is not a feature. Ids may be strings or integers.
    * @returns how many records were written.
    */
@@ -299,13 +327,70 @@ export class FeatureService {
   /**
    * A point-in-time training set over the entity rows, streamed in chunks (see
    * `FeatureStore.trainingSet`): what the GraphQL `trainingSet` field and the file export read.
+   *
+   * With `options.transform`, each row goes through the very code a vector read through that
+   * transform runs (`CompiledTransform.applyOwned`), so a row at instant T equals
+   * `getFeatures(id, featureNames, transform, { asOf: T })`: the features asked for through their
+   * steps, then the derived features (reading, like serving, the features they need even when
+   * not asked for), each entry naming the transform, and the row saying it in `transform`.
+   *
+   * @throws (before any row is read) TransformNotFoundError for an unregistered transform;
+   *   ValidationError for a malformed reference, a code-defined default transform, or a feature
+   *   asked for that the transform derives; FeatureNotFoundError for an unregistered feature.
    */
-  trainingSet<R extends EntityRow>(
+  async *trainingSet<R extends EntityRow>(
     rows: AsyncIterable<R> | Iterable<R>,
     featureNames: readonly string[],
-    options: TrainingSetOptions = {},
+    options: ServiceTrainingSetOptions = {},
   ): AsyncGenerator<TrainingRow<R>[]> {
-    return this.store.trainingSet(rows, featureNames, options);
+    const { transform: choice, ...storeOptions } = options;
+    const transform = await this.trainingTransform(choice, featureNames);
+    if (!transform) {
+      yield* this.store.trainingSet(rows, featureNames, storeOptions);
+      return;
+    }
+    const requested = featureNames.length;
+    for await (const chunk of this.store.trainingSet(rows, transform.readNames(featureNames), storeOptions)) {
+      for (const row of chunk) {
+        // The rows were read for this call alone: the transform may reuse them, as serving does.
+        const vector = transform.applyOwned(
+          { entityId: row.entityId, values: row.values, entries: row.entries },
+          requested,
+        );
+        row.values = vector.values;
+        row.entries = vector.entries;
+        row.transform = transform.reference;
+      }
+      yield chunk;
+    }
+  }
+
+  /**
+   * The stored transform a training set over `featureNames` is read through for `choice`, or
+   * undefined for none, checked before any row is read: a training set must say which transform
+   * and version produced it, so a code-defined default transform (which has neither) is refused,
+   * and so is a feature asked for that the transform derives (it would be two columns).
+   * @throws ValidationError, TransformNotFoundError.
+   */
+  async trainingTransform(
+    choice: TransformChoice | null | undefined,
+    featureNames: readonly string[],
+  ): Promise<CompiledTransform | undefined> {
+    const chosen = await this.resolveTransform(choice);
+    if (chosen === undefined) return undefined;
+    if (!(chosen instanceof CompiledTransform)) {
+      throw new ValidationError(
+        "the default transform is code-defined, so a training set could not say what produced it: name a stored transform",
+      );
+    }
+    const derived = chosen.transform.derived.find((d) => featureNames.includes(d.name));
+    if (derived) {
+      throw new ValidationError(
+        `"${derived.name}" is derived by transform ${chosen.reference}, which adds it after the features asked for: do not ask for it`,
+        { featureName: derived.name, transform: chosen.reference },
+      );
+    }
+    return chosen;
   }
 
   /**

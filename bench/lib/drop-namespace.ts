@@ -8,12 +8,9 @@ export const SCRATCH_PREFIX = "bench";
  * with {@link SCRATCH_PREFIX}), else `undefined`.
  */
 export function scratchNamespace(url: string): string | undefined {
-  let namespace: string | null = null;
-  try {
-    namespace = new URL(url).searchParams.get("namespace");
-  } catch {
-    return undefined;
-  }
+  // The query alone: a cluster URL lists several hosts, which the URL parser refuses.
+  const query = /\?([^#]*)/.exec(url)?.[1] ?? "";
+  const namespace = new URLSearchParams(query).get("namespace");
   return namespace?.startsWith(SCRATCH_PREFIX) ? namespace : undefined;
 }
 

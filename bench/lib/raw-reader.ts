@@ -1,7 +1,8 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import pg from "pg";
 import { schemaFor } from "../../src/store/postgres/postgres-schema.js";
 import { entityKeys } from "../../src/store/redis/redis-keys.js";
+import { parseRedisClusterUrl } from "../../src/store/redis-cluster/redis-cluster-url.js";
 
 /**
  * A bare database client that fetches exactly what a store's current-value read fetches, with
@@ -104,12 +105,44 @@ async function postgresReader(url: string): Promise<RawReader> {
 }
 
 /**
- * A bare reader for a Redis or PostgreSQL store URL (the same server and namespace the store
- * uses), or `undefined` for a backend that has no separate server to measure against.
+ * The cluster store sends the same HMGETs, one pipeline per master. The floor leaves that to
+ * ioredis itself: one `hmget` call per entity with auto-pipelining, which batches the commands
+ * of one event-loop tick per node.
+ */
+async function redisClusterReader(url: string): Promise<RawReader> {
+  const { nodes, namespace = "default" } = parseRedisClusterUrl(url);
+  const cluster = new Cluster(
+    nodes.map(({ host, port }) => ({ host, port })),
+    { lazyConnect: true, enableAutoPipelining: true, clusterRetryStrategy: () => null },
+  );
+  try {
+    await cluster.connect();
+  } catch (err) {
+    cluster.disconnect();
+    throw err;
+  }
+  const read = (entityIds: readonly string[], featureNames: readonly string[]) =>
+    Promise.all(entityIds.map((id) => cluster.hmget(entityKeys(namespace, id).current, ...featureNames)));
+  return {
+    label: "bare ioredis Cluster",
+    read,
+    async found(entityIds, featureNames) {
+      return (await read(entityIds, featureNames)).flat().filter((v) => v !== null).length;
+    },
+    async close() {
+      await cluster.quit();
+    },
+  };
+}
+
+/**
+ * A bare reader for a Redis, Redis Cluster or PostgreSQL store URL (the same server and
+ * namespace the store uses), or `undefined` for a backend that has no separate server to measure against.
  */
 export async function openRawReader(url: string): Promise<RawReader | undefined> {
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "redis" || scheme === "rediss") return redisReader(url);
+  if (scheme === "redis+cluster" || scheme === "rediss+cluster") return redisClusterReader(url);
   if (scheme === "postgres" || scheme === "postgresql") return postgresReader(url);
   return undefined;
 }

@@ -28,13 +28,23 @@ export interface RecordWriter {
   close(): Promise<void>;
 }
 
-/** Creates the writer of a format over a sink. */
+/** A key and value a file carries about itself (Parquet's footer key-value metadata). */
+export interface FileMetadata {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * Creates the writer of a format over a sink. `metadata` goes into a Parquet file's footer;
+ * CSV and NDJSON have no place for it.
+ */
 export function createRecordWriter(
   format: FileFormat,
   columns: readonly ColumnSpec[],
   sink: Writable,
+  metadata: readonly FileMetadata[] = [],
 ): RecordWriter {
-  if (format === "parquet") return parquetWriter(columns, sink);
+  if (format === "parquet") return parquetWriter(columns, sink, metadata);
   return format === "csv" ? csvWriter(columns, sink) : ndjsonWriter(columns, sink);
 }
 
@@ -172,12 +182,21 @@ class SinkWriter extends ByteWriter {
   }
 }
 
-function parquetWriter(columns: readonly ColumnSpec[], sink: Writable): RecordWriter {
+function parquetWriter(
+  columns: readonly ColumnSpec[],
+  sink: Writable,
+  metadata: readonly FileMetadata[],
+): RecordWriter {
   const schema: SchemaElement[] = [
     { name: "root", num_children: columns.length },
     ...columns.flatMap(parquetElements),
   ];
-  const writer = new ParquetWriter({ writer: new SinkWriter(sink), schema, createdBy: "featurestore" });
+  const writer = new ParquetWriter({
+    writer: new SinkWriter(sink),
+    schema,
+    createdBy: "featurestore",
+    kvMetadata: metadata.length === 0 ? undefined : [...metadata],
+  });
   return {
     async write(rows) {
       if (rows.length === 0) return;

@@ -2,8 +2,10 @@ import type { Writable } from "node:stream";
 import { FeatureType, ValueType } from "../core/enums.js";
 import { FeatureNotFoundError, HistoryTrimmedError, ValidationError } from "../core/errors.js";
 import type { NormalizedDefinition } from "../core/models.js";
-import type { FeatureStore } from "../store/feature-store.js";
+import { FeatureService, type TransformChoice } from "../service.js";
+import { FeatureStore } from "../store/feature-store.js";
 import type { EntityRow, TrainingRow } from "../store/training-set.js";
+import { shapeOf, type ValueShape } from "../transforms/value-shape.js";
 import { cellEntityId, cellInstant, passThroughCell } from "./cell-values.js";
 import type { FileFormat } from "./file-format.js";
 import type { ProgressReport } from "./progress.js";
@@ -29,6 +31,13 @@ export interface TrainingSetExportOptions {
    * where the default was served), to audit that nothing from after a row's instant leaked in.
    */
   includeEventTimes?: boolean;
+  /**
+   * The stored transform every row goes through, as in `FeatureService.trainingSet`:
+   * `name@version`, `name` for its newest version, or `true` for the service's default. Its
+   * derived features become columns after the features; each column's type is its steps'
+   * output type; a Parquet file names the transform in its key-value metadata.
+   */
+  transform?: TransformChoice;
   /** Rows per backend call and per Parquet row group (default 5000). */
   chunkSize?: number;
   /** Called after each chunk is written. */
@@ -38,13 +47,15 @@ export interface TrainingSetExportOptions {
 /** What an export did. */
 export interface TrainingSetExportReport {
   rows: number;
+  /** `name@version` of the stored transform the rows went through, or `null` for none. */
+  transform: string | null;
 }
 
-/** The file column kind of a feature's values. */
-function featureKind(def: NormalizedDefinition): ColumnKind {
-  switch (def.valueType) {
+/** The file column kind of a feature's values, or of a transform's output of that type. */
+function featureKind(shape: ValueShape): ColumnKind {
+  switch (shape.valueType) {
     case ValueType.INT:
-      return def.featureType === FeatureType.TIMESTAMP ? "timestamp" : "int";
+      return shape.featureType === FeatureType.TIMESTAMP ? "timestamp" : "int";
     case ValueType.FLOAT:
       return "double";
     case ValueType.BOOL:
@@ -52,9 +63,37 @@ function featureKind(def: NormalizedDefinition): ColumnKind {
     case ValueType.STRING:
       return "string";
     default:
-      return def.featureType === FeatureType.EMBEDDING ? "doubleList" : "json";
+      return shape.featureType === FeatureType.EMBEDDING ? "doubleList" : "json";
   }
 }
+
+/**
+ * The Parquet key-value metadata that says what produced a file: the transform, and each
+ * feature column's type and origin (a one-hot column's category order is in the transform's
+ * stored parameters, `transform(name, version)`).
+ */
+function provenance(
+  transform: string | null,
+  columns: readonly { name: string; shape: ValueShape; derived: boolean }[],
+): { key: string; value: string }[] {
+  const described = columns.map(({ name, shape, derived }) => ({
+    name,
+    featureType: shape.featureType,
+    valueType: shape.valueType,
+    dimension: shape.dimension,
+    derived,
+    transform,
+  }));
+  return [
+    ...(transform === null ? [] : [{ key: TRANSFORM_METADATA_KEY, value: transform }]),
+    { key: COLUMNS_METADATA_KEY, value: JSON.stringify(described) },
+  ];
+}
+
+/** The Parquet key-value metadata key naming the transform (`name@version`) an export went through. */
+export const TRANSFORM_METADATA_KEY = "featurestore.transform";
+/** The Parquet key-value metadata key describing the feature columns (JSON: name, type, derived, transform). */
+export const COLUMNS_METADATA_KEY = "featurestore.columns";
 
 /** The kind a passed-through column gets from the values of the first chunk. */
 function passThroughKind(values: readonly unknown[]): ColumnKind {
@@ -95,20 +134,39 @@ function fits(kind: ColumnKind, value: unknown): boolean {
  * as UTF-8, BOOL as boolean, EMBEDDING as a list of doubles, LIST and DICT as JSON; a
  * passed-through column takes its type from the first chunk's values.
  *
- * @throws FeatureNotFoundError for an unregistered feature (before any row is read).
+ * With `transform`, the rows go through `FeatureService.trainingSet` with it (the code serving
+ * runs): each feature column has its steps' output type (a ONE_HOT or L2_NORMALIZE column is a
+ * list of doubles in Parquet and a JSON array in CSV and NDJSON, a LABEL_ENCODE, BUCKETIZE or
+ * HASH column an int64), the derived features follow as columns of their declared types, and a
+ * Parquet file's key-value metadata names the transform (`featurestore.transform`) and
+ * describes each feature column (`featurestore.columns`); the report names it too.
+ *
+ * @throws FeatureNotFoundError for an unregistered feature, TransformNotFoundError for an
+ *   unregistered transform, ValidationError for a bad reference or a feature asked for that the
+ *   transform derives (all before any row is read, nothing written).
  * @throws ValidationError for a row without a valid entity id or timestamp, naming the row (1 is
  *   the first data row); what was written before it stays written.
  * @throws HistoryTrimmedError where a value in force lies in trimmed history (Redis).
  */
 export async function exportTrainingSet(
-  store: FeatureStore,
+  source: FeatureService | FeatureStore,
   options: TrainingSetExportOptions,
 ): Promise<TrainingSetExportReport> {
+  const service = source instanceof FeatureStore ? new FeatureService(source) : source;
   const idColumn = options.entityIdColumn ?? "entity_id";
   const timeColumn = options.timestampColumn ?? "timestamp";
-  const defs = await store.getDefinitions(options.featureNames);
+  const transform = await service.trainingTransform(options.transform, options.featureNames);
+  const defs = await service.getDefinitions(options.featureNames);
   const missing = options.featureNames.find((_, i) => defs[i] === null);
   if (missing !== undefined) throw new FeatureNotFoundError(missing);
+  const shapes = defs.map((def) => shapeOf(def as NormalizedDefinition));
+  const featureColumns = transform
+    ? transform
+        .outputShapes(options.featureNames, shapes)
+        .map((c, i) => ({ ...c, derived: i >= options.featureNames.length }))
+    : options.featureNames.map((name, i) => ({ name, shape: shapes[i] as ValueShape, derived: false }));
+  const outputNames = featureColumns.map((c) => c.name);
+  const reference = transform?.reference ?? null;
   const records = await openRecords(options.rows, options.rowsFormat);
   let read = 0;
   async function* entityRows(): AsyncGenerator<EntityRow> {
@@ -135,7 +193,7 @@ export async function exportTrainingSet(
   let writer: RecordWriter | undefined;
   const start = (first: readonly TrainingRow[]) => {
     const names = Object.keys(first[0]?.columns ?? {}).filter((n) => n !== "entityId" && n !== "timestamp");
-    const clash = names.find((n) => options.featureNames.includes(n) || n.endsWith("__event_time"));
+    const clash = names.find((n) => outputNames.includes(n) || n.endsWith("__event_time"));
     if (clash !== undefined) {
       throw new ValidationError(`input column "${clash}" would clash with a feature's column: rename it`);
     }
@@ -144,20 +202,18 @@ export async function exportTrainingSet(
       { name: idColumn, kind: "string" },
       { name: timeColumn, kind: "timestamp" },
       ...passThrough,
-      ...options.featureNames.map((name, i) => ({
-        name,
-        kind: featureKind(defs[i] as NormalizedDefinition),
-      })),
+      ...featureColumns.map(({ name, shape }) => ({ name, kind: featureKind(shape) })),
       ...(options.includeEventTimes
-        ? options.featureNames.map((name) => ({ name: `${name}__event_time`, kind: "timestamp" as const }))
+        ? outputNames.map((name) => ({ name: `${name}__event_time`, kind: "timestamp" as const }))
         : []),
     ];
-    return createRecordWriter(options.outFormat, columns, options.out);
+    return createRecordWriter(options.outFormat, columns, options.out, provenance(reference, featureColumns));
   };
 
   let written = 0;
-  for await (const chunk of store.trainingSet(entityRows(), options.featureNames, {
+  for await (const chunk of service.trainingSet(entityRows(), options.featureNames, {
     chunkSize: options.chunkSize ?? 5000,
+    transform: reference ?? false,
   })) {
     writer ??= start(chunk);
     const cells = chunk.map((row, r) => {
@@ -190,5 +246,5 @@ export async function exportTrainingSet(
   }
   writer ??= start([]);
   await writer.close();
-  return { rows: written };
+  return { rows: written, transform: reference };
 }

@@ -1,4 +1,5 @@
 import type { YogaServerOptions } from "graphql-yoga";
+import { TRANSFORM_HEADER } from "./plugins/use-training-set-endpoint.js";
 
 type CorsOption = YogaServerOptions<Record<string, unknown>, Record<string, unknown>>["cors"];
 
@@ -20,6 +21,8 @@ export function corsPolicy(origins: readonly string[]): CorsOption {
       credentials: false,
       methods: ["GET", "POST"],
       allowedHeaders: ["content-type", "accept", "authorization", "x-graphql-yoga-csrf"],
+      // A page that fetched a training set may read which transform produced it.
+      exposedHeaders: [TRANSFORM_HEADER],
       maxAge: 600,
     };
   };

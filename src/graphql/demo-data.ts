@@ -222,6 +222,24 @@ query ModelInput {
   }
 }
 
+# The same transform in a training set: each row is what the vector above would have served at
+# the row's instant (here a time after the demo data, which is written when the server starts).
+query ModelTrainingSet {
+  trainingSet(
+    rows: [
+      { entityId: "user-1", timestamp: "2030-01-01T00:00:00Z", columns: { label: 1 } }
+      { entityId: "user-2", timestamp: "2030-01-01T00:00:00Z", columns: { label: 0 } }
+    ]
+    featureNames: ["age", "country", "clicks_7d"]
+    transform: "user_model@1"
+  ) {
+    entityId
+    columns
+    transform
+    values
+  }
+}
+
 mutation IngestActivity {
   ingest(entityId: "user-4", features: { clicks_7d: 9, sessions_30d: 14 }) {
     entityId

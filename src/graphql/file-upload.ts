@@ -75,7 +75,7 @@ export async function receiveUpload(request: Request, maxBytes: number): Promise
 /** The HTTP status a store error is answered with on the file endpoints. */
 function statusOf(err: FeatureStoreError): number {
   if (err.code === "BACKEND_UNAVAILABLE") return 503;
-  if (err.code === "FEATURE_NOT_FOUND") return 404;
+  if (err.code === "FEATURE_NOT_FOUND" || err.code === "TRANSFORM_NOT_FOUND") return 404;
   if (err.code === "HISTORY_TRIMMED") return 409;
   return 400;
 }

@@ -3,6 +3,7 @@ import type { BackendDescriptor } from "./backend-descriptor.js";
 import { memoryDescriptor } from "./memory/memory-descriptor.js";
 import { postgresDescriptor } from "./postgres/postgres-descriptor.js";
 import { redisDescriptor } from "./redis/redis-descriptor.js";
+import { redisClusterDescriptor } from "./redis-cluster/redis-cluster-descriptor.js";
 import { sqliteDescriptor } from "./sqlite/sqlite-descriptor.js";
 
 /** Descriptors by URL scheme: the built-in backends, then any registered. */
@@ -24,7 +25,13 @@ export function registerBackend(descriptor: BackendDescriptor): void {
   }
 }
 
-for (const descriptor of [memoryDescriptor, sqliteDescriptor, redisDescriptor, postgresDescriptor]) {
+for (const descriptor of [
+  memoryDescriptor,
+  sqliteDescriptor,
+  redisDescriptor,
+  redisClusterDescriptor,
+  postgresDescriptor,
+]) {
   registerBackend(descriptor);
 }
 

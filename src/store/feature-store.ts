@@ -442,6 +442,8 @@ export class FeatureStore {
 
   /**
    * Stores several values atomically: every write is checked first, then all land or none do.
+   * On a backend whose `capabilities.atomicAcrossEntities` is false (Redis Cluster) that holds
+   * per entity: a failure may leave other entities' writes landed, and its error says so.
    * A key may appear more than once; its versions then follow the input order.
    * @returns the written values, in input order.
    */

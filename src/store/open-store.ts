@@ -10,6 +10,8 @@ import { FeatureStore, type StoreOptions } from "./feature-store.js";
  *   `?synchronous=NORMAL` trades power-loss durability for speed
  * - `postgres://user@host:5432/db?namespace=x` (or `postgresql://`) - tables in the schema `featurestore_x`
  * - `redis://host:6379/0?namespace=x&historyRetention=1000` (or `rediss://` for TLS) - keys under `fs:{x:...}`
+ * - `redis+cluster://host:7000,host:7001/?namespace=x` (or `rediss+cluster://`) - the same keys on
+ *   a Redis Cluster; a batch is atomic per entity there, not across entities
  * - any scheme a backend was registered for with `registerBackend`
  *
  * @throws ConfigurationError for an unknown scheme (naming the schemes that exist) or a URL its

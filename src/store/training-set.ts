@@ -30,6 +30,12 @@ export interface TrainingRow<R extends EntityRow = EntityRow> {
    * nothing live was in force, or `historyTrimmed` when the answer is unknown.
    */
   entries: VectorEntry[];
+  /**
+   * `name@version` of the stored transform the row was read through (see
+   * `FeatureService.trainingSet`); absent when none was. Its derived features then follow the
+   * features asked for in `values` and `entries`.
+   */
+  transform?: string;
 }
 
 /** Options of `FeatureStore.trainingSet`. */

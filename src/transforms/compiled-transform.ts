@@ -155,10 +155,33 @@ export class CompiledTransform implements VectorTransform {
     return this.lastLayout;
   }
 
+  /**
+   * The output columns of a vector of `featureNames` read through this transform, in the order
+   * {@link apply} gives its entries: each name with the type its steps end in (its own, `shapes`,
+   * when it has none), then every derived feature. What a file of transformed vectors declares.
+   * @param shapes the type of each of `featureNames`, in order.
+   */
+  outputShapes(
+    featureNames: readonly string[],
+    shapes: readonly ValueShape[],
+  ): { readonly name: string; readonly shape: ValueShape }[] {
+    const columns = featureNames.map((name, i) => {
+      const steps = this.transform.features.find((f) => f.featureName === name)?.steps;
+      return { name, shape: steps?.at(-1)?.output ?? (shapes[i] as ValueShape) };
+    });
+    for (const d of this.transform.derived) {
+      columns.push({
+        name: d.name,
+        shape: { featureType: d.featureType, valueType: d.valueType, dimension: null },
+      });
+    }
+    return columns;
+  }
+
   /** An entry with its steps applied, saying which transform produced it. */
   private stepped(entry: VectorEntry, steps: StepFn): VectorEntry {
     // Spelled out: an object spread here costs V8 microseconds per entry, more than all the steps.
-    return {
+    const out: VectorEntry = {
       featureName: entry.featureName,
       value: steps(entry.value),
       version: entry.version,
@@ -167,6 +190,12 @@ export class CompiledTransform implements VectorTransform {
       registered: entry.registered,
       transform: this.reference,
     };
+    // A value lost to trimmed history is unknown: no step (FILL_DEFAULT least of all) may stand in for it.
+    if (entry.historyTrimmed) {
+      out.value = null;
+      out.historyTrimmed = true;
+    }
+    return out;
   }
 
   private run(vector: FeatureVector, requested: number, owned: boolean): FeatureVector {
@@ -214,23 +243,28 @@ export class CompiledTransform implements VectorTransform {
         slots[d.slot] = value;
         let eventTimeMs: number | null = null;
         let usedDefault = false;
+        let trimmed = false;
         for (const s of d.sources) {
           const from = slotEntries[s];
           if (from?.eventTimeMs != null && (eventTimeMs === null || from.eventTimeMs > eventTimeMs)) {
             eventTimeMs = from.eventTimeMs;
           }
           if (from?.usedDefault) usedDefault = true;
+          if (from?.historyTrimmed) trimmed = true;
         }
-        setOwn(values, d.name, value);
-        entries.push({
+        const entry: VectorEntry = {
           featureName: d.name,
-          value,
+          value: trimmed ? null : value,
           version: null,
           eventTimeMs,
           usedDefault,
           registered: false,
           transform: this.reference,
-        });
+        };
+        // Computed from a value lost to trimmed history, it is unknown too.
+        if (trimmed) entry.historyTrimmed = true;
+        setOwn(values, d.name, entry.value);
+        entries.push(entry);
       }
     }
     if (!owned) return { entityId: vector.entityId, values, entries, transform: this.reference };

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../../src/index.js";
+import { FeatureService, openStore } from "../../src/index.js";
 import { duckdb } from "../files/duckdb.js";
 import { ServerProcess } from "./server-process.js";
 
@@ -15,6 +15,14 @@ beforeEach(async () => {
   const store = await openStore(env.FEATURESTORE_URL as string);
   await store.registerFeature({ name: "age", featureType: "NUMERIC", valueType: "INT", defaultValue: 0 });
   await store.registerFeature({ name: "country", featureType: "CATEGORICAL", valueType: "STRING" });
+  await new FeatureService(store).registerTransform({
+    name: "m",
+    features: [
+      { featureName: "age", steps: [{ kind: "STANDARDIZE", mean: 30, std: 2 }] },
+      { featureName: "country", steps: [{ kind: "ONE_HOT", categories: ["FR"] }] },
+    ],
+    derived: [{ name: "adult", expression: "age >= 18", featureType: "BOOLEAN", valueType: "BOOL" }],
+  });
   await store.close();
   writeFileSync(
     join(dir, "features.csv"),
@@ -96,4 +104,58 @@ describe("featurestore import and training-set", () => {
     const missing = await ServerProcess.runToExit(["import", "--file", join(dir, "features.csv")], env);
     expect(missing.child.exitCode).toBe(2);
   });
+
+  it("writes a training set through a stored transform, reporting which version produced it", async () => {
+    // The values are written here, not by `featurestore import`: one process less on a loaded machine.
+    const store = await openStore(env.FEATURESTORE_URL as string);
+    await store.setValues([
+      { featureName: "age", entityId: "u1", value: 30, eventTime: new Date("2026-01-01T00:00:00Z") },
+      { featureName: "country", entityId: "u1", value: "FR", eventTime: new Date("2026-01-01T00:00:00Z") },
+      { featureName: "age", entityId: "u1", value: 31, eventTime: new Date("2026-02-01T00:00:00Z") },
+    ]);
+    await store.close();
+    const out = join(dir, "train.parquet");
+    const joined = await ServerProcess.runToExit(
+      [
+        "training-set",
+        "--rows",
+        join(dir, "rows.csv"),
+        "--features",
+        "age,country",
+        "--out",
+        out,
+        "--transform",
+        "m",
+      ],
+      env,
+    );
+    expect(joined.child.exitCode, joined.log()).toBe(0);
+    expect(JSON.parse(joined.stdout)).toEqual({ rows: 3, transform: "m@1" });
+    expect(await duckdb(`SELECT entity_id, label, age, country, adult FROM read_parquet('${out}')`)).toEqual([
+      { entity_id: "u1", label: "0", age: 0, country: [1, 0], adult: true },
+      { entity_id: "u1", label: "1", age: 0.5, country: [1, 0], adult: true },
+      // u3 has no values: age's default 0, and country's null stays null through ONE_HOT.
+      { entity_id: "u3", label: "0", age: -15, country: null, adult: false },
+    ]);
+    const ghost = await ServerProcess.runToExit(
+      [
+        "training-set",
+        "--rows",
+        join(dir, "rows.csv"),
+        "--features",
+        "age",
+        "--out",
+        out,
+        "--transform",
+        "m@2",
+      ],
+      env,
+    );
+    expect(ghost.child.exitCode).toBe(1);
+    expect(ghost.lines.filter((l) => l.level === 0).map((l) => l.msg)).toEqual([
+      'featurestore: transform "m@2" is not registered',
+    ]);
+    // Refused before the output was opened: the training set written before is still there.
+    expect(existsSync(out)).toBe(true);
+  }, 90_000);
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { dropStore } from "../../src/index.js";
 import { schemaFor } from "../../src/store/postgres/postgres-schema.js";
 import { namespacePattern } from "../../src/store/redis/redis-keys.js";
 import { EventStream } from "../event-stream.js";
@@ -9,7 +10,7 @@ import { ServerProcess } from "./server-process.js";
 
 /** How the test reaches one shared backend: its URL, and what it does there besides the servers. */
 interface Backend {
-  name: "redis" | "postgres";
+  name: "redis" | "redis-cluster" | "postgres";
   url(namespace: string): string;
   /** Kills every connection named `name` from the server side; resolves with how many there were. */
   killConnections(name: string): Promise<number>;
@@ -46,6 +47,37 @@ function redisBackend(): Backend {
     },
     close: async () => {
       await admin.quit();
+    },
+  };
+}
+
+/** The shared local cluster that scripts/redis-cluster.sh starts (CI runs it before the tests). */
+function redisClusterBackend(): Backend {
+  const ports = [7000, 7001, 7002];
+  const admins = ports.map((port) => new Redis({ host: "127.0.0.1", port }));
+  /** Every node's `CLIENT LIST` lines, with the node they came from. */
+  const clients = async () => {
+    const lines: [Redis, string][] = [];
+    for (const admin of admins) {
+      for (const line of ((await admin.call("CLIENT", "LIST")) as string).split("\n"))
+        lines.push([admin, line]);
+    }
+    return lines;
+  };
+  const field = (line: string, key: string) => new RegExp(`(?:^| )${key}=(\\S*)`).exec(line)?.[1] ?? "";
+  return {
+    name: "redis-cluster",
+    url: (namespace) => `redis+cluster://127.0.0.1:7000,127.0.0.1:7001/?namespace=${namespace}`,
+    async killConnections(name) {
+      const found = (await clients()).filter(([, line]) => field(line, "name") === name);
+      for (const [admin, line] of found) await admin.call("CLIENT", "KILL", "ID", field(line, "id"));
+      return found.length;
+    },
+    countConnections: async (prefix) =>
+      (await clients()).filter(([, line]) => field(line, "name").startsWith(prefix)).length,
+    drop: (namespace) => dropStore(`redis+cluster://127.0.0.1:7000/?namespace=${namespace}`),
+    close: async () => {
+      await Promise.all(admins.map((admin) => admin.quit()));
     },
   };
 }
@@ -120,7 +152,7 @@ type IngestReply = { ingest: { values: { featureName: string; value: unknown; ve
 const ingest = (url: string, entityId: string, features: Record<string, unknown>) =>
   graphql<IngestReply>(url, INGEST, { entityId, features });
 
-describe.each([{ backend: redisBackend }, { backend: postgresBackend }])(
+describe.each([{ backend: redisBackend }, { backend: redisClusterBackend }, { backend: postgresBackend }])(
   "two server processes over one store ($backend.name)",
   ({ backend: open }) => {
     const backend = open();

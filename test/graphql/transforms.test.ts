@@ -293,6 +293,21 @@ describe("the documented operations", () => {
       "clicks_7d",
       "clicks_per_session",
     ]);
+    const trained = await post<{ trainingSet: { transform: string; values: Record<string, unknown> }[] }>(
+      t.app,
+      {
+        query: DEMO_OPERATIONS,
+        operationName: "ModelTrainingSet",
+      },
+    );
+    expect(trained.errors).toBeUndefined();
+    expect(trained.data?.trainingSet.map((r) => r.transform)).toEqual(["user_model@1", "user_model@1"]);
+    expect(Object.keys(trained.data?.trainingSet[0]?.values ?? {})).toEqual([
+      "age",
+      "country",
+      "clicks_7d",
+      "clicks_per_session",
+    ]);
   });
 
   it("the README's Transforms section runs as written, block after block", async () => {

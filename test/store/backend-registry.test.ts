@@ -28,14 +28,17 @@ describe("backends as plug-ins", () => {
     // A namespace of this run's own: a fixed one may hold a schema another version wrote.
     const namespace = `registry_probe_${process.pid}`;
     const redis = `redis://127.0.0.1:6379/0?namespace=${namespace}`;
+    const cluster = `redis+cluster://127.0.0.1:7000,127.0.0.1:7001/?namespace=${namespace}`;
     const postgres = `postgres://postgres@127.0.0.1:5432/test?namespace=${namespace}`;
     try {
       expect(await driversLoadedFor("memory://")).toEqual([]);
       expect(await driversLoadedFor("sqlite://:memory:")).toEqual(["better-sqlite3"]);
       expect(await driversLoadedFor(redis)).toEqual(["ioredis"]);
+      expect(await driversLoadedFor(cluster)).toEqual(["ioredis"]);
       expect(await driversLoadedFor(postgres)).toEqual(["pg"]);
     } finally {
       await dropStore(redis);
+      await dropStore(cluster);
       await dropStore(postgres);
     }
   }, 60_000);

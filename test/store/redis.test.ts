@@ -20,7 +20,6 @@ import { describeConformance, errorCode } from "../../src/testing.js";
 import { expectConcurrentWritersGapFree } from "./processes.js";
 
 const SERVER = "redis://127.0.0.1:6379/0";
-
 /** A namespace no other test (or test run) uses; its keys are deleted after the file. */
 function freshNamespace(): string {
   return `t_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -28,31 +27,31 @@ function freshNamespace(): string {
 
 const admin = new Redis(SERVER);
 
-/** Every key matching a SCAN pattern. */
-async function keysMatching(pattern: string): Promise<string[]> {
+/** Every key of a namespace, found the way an operator would: SCAN MATCH on its prefix. */
+async function namespaceKeyList(namespace: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = "0";
   do {
-    const [next, batch] = await admin.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    const [next, batch] = await admin.scan(cursor, "MATCH", namespacePattern(namespace), "COUNT", 1000);
     found.push(...batch);
     cursor = next;
   } while (cursor !== "0");
   return found;
 }
 
-/** Every key of a namespace, found the way an operator would: SCAN MATCH on its prefix. */
-function namespaceKeyList(namespace: string): Promise<string[]> {
-  return keysMatching(namespacePattern(namespace));
-}
-
 afterAll(async () => {
-  // Every namespace of this run starts with t_<pid>_: one SCAN finds all their keys. A SCAN per
-  // namespace walks the whole shared keyspace each time, which outlasts the hook's timeout once
-  // other runs have left many keys in the database.
-  const keys = await keysMatching(`fs:{t_${process.pid}_*`);
-  for (let i = 0; i < keys.length; i += 500) await admin.unlink(...keys.slice(i, i + 500));
+  // One SCAN over the shared server for all of this run's namespaces (they share the prefix
+  // `t_<pid>_`), not one per namespace: on a server holding other runs' keys too, fifteen full
+  // passes outlast the hook's timeout.
+  const prefix = `fs:{t_${process.pid}_*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await admin.scan(cursor, "MATCH", prefix, "COUNT", 1000);
+    if (keys.length > 0) await admin.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
   await admin.quit();
-});
+}, 120_000);
 
 const open = (namespace: string, options: Omit<RedisStoreOptions, "namespace"> = {}) =>
   new RedisFeatureStore({ connection: SERVER, ...options, namespace }).open();
@@ -254,7 +253,6 @@ describe("redis store", () => {
 
   it("keeps namespaces apart, and its SCAN pattern matches one namespace only", async () => {
     const first = freshNamespace();
-    // Also t_<pid>_...: deleted after the file with the others.
     const second = `${first}x`;
     const a = await open(first);
     const b = await open(second);

@@ -1,5 +1,5 @@
-import { ValidationError } from "../../core/errors.js";
 import type { FeatureVector, VectorEntry } from "../../core/models.js";
+import { transformChoiceOf } from "../../service.js";
 import type { VectorTransform } from "../../transforms/vector-transform.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
@@ -103,12 +103,8 @@ export function chosenTransform(
   ctx: GraphQLContext,
   args: VectorReadArgs,
 ): Promise<VectorTransform | undefined> | undefined {
-  const { applyTransform, transform } = args;
-  if (transform != null && applyTransform) {
-    throw new ValidationError("give transform or applyTransform, not both");
-  }
-  if (transform != null) return ctx.loaders.transform(transform);
-  return applyTransform ? ctx.loaders.transform(true) : undefined;
+  const choice = transformChoiceOf(args);
+  return choice === false ? undefined : ctx.loaders.transform(choice);
 }
 
 /**

@@ -49,7 +49,7 @@ builder.mutationFields((t) => ({
     type: IngestBatchResultRef,
     nullable: true,
     description:
-      "Writes many records in one atomic batch; each record names its entity in `entityIdField`. Records without it are skipped.",
+      "Writes many records in one batch, atomic on every backend but Redis Cluster, where each entity's values land all or none but entities independently; each record names its entity in `entityIdField`. Records without it are skipped.",
     args: {
       records: t.arg({ type: ["JSON"], required: true }),
       entityIdField: t.arg.string({ required: true }),

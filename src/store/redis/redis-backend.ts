@@ -1,73 +1,22 @@
 import { Redis, type RedisOptions } from "ioredis";
-import { BackendUnavailableError, ConfigurationError, type FeatureStoreError } from "../../core/errors.js";
+import { ConfigurationError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import type {
-  BackendCapabilities,
-  CatalogKind,
-  CatalogRecord,
-  CurrentScan,
-  StoreBackend,
-} from "../backend.js";
-import {
-  type AsOfEntry,
-  type AsOfRow,
-  type EntryKey,
-  type EntryWrite,
-  HISTORY_TRIMMED,
-  type StoredEntry,
-} from "../entry.js";
-import { checkNamespace } from "../namespace.js";
-import {
-  currentKeyPattern,
-  entityKeys,
-  type NamespaceKeys,
-  namespaceKeys,
-  versionField,
-} from "./redis-keys.js";
+import type { CurrentScan } from "../backend.js";
+import type { StoredEntry } from "../entry.js";
+import { NOT_CONNECTED, RedisBackendBase, type RedisBaseOptions } from "./redis-backend-base.js";
 import {
   APPEND_SCRIPT,
   AS_OF_SCRIPT,
   batchReplies,
-  COMMIT_CATALOG_SCRIPT,
-  decodeEntry,
   MIGRATE_CATALOG_SCRIPT,
+  type ScriptCall,
 } from "./redis-scripts.js";
-import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
-
-/**
- * How long close() waits for the server to answer QUIT (which lets replies in flight arrive)
- * before it drops the connection: a server that stopped answering would otherwise hold it forever.
- */
-const QUIT_TIMEOUT_MS = 1000;
-
-/** Keys one SCAN call of {@link RedisBackend.scanCurrent} asks the server to look at. */
-const SCAN_COUNT = 1000;
-
-/** Node error codes of a connection that cannot be made or was cut. */
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
 
 /** What Redis answers to SELECT of a database it does not have. */
 const WRONG_DATABASE = /DB index is out of range|invalid DB index/i;
 
-/** What ioredis says when it refuses a command because it is not connected (its offline queue is off). */
-const NOT_CONNECTED = /Connection is closed|enableOfflineQueue|Stream isn't writeable/;
-
 /** Options of the Redis backend. */
-export interface RedisBackendOptions {
-  /**
-   * How long connecting may take, in ms, before it fails (ioredis `connectTimeout`, when the
-   * connection options do not set it). The store passes its operation timeout.
-   */
-  connectTimeoutMs?: number;
+export interface RedisBackendOptions extends RedisBaseOptions {
   /**
    * The server: a `redis://[user:password@]host:port/db` URL or ioredis options.
    * Default `redis://127.0.0.1:6379`. The store sets `lazyConnect`, `enableOfflineQueue: false`,
@@ -75,22 +24,6 @@ export interface RedisBackendOptions {
    * connection fails requests at once and a write is never sent twice.
    */
   connection?: string | RedisOptions;
-  /**
-   * Keeps several stores apart in one database: 1-50 lowercase letters, digits or `_` (the one
-   * rule of every network backend, see {@link checkNamespace}). Default `default`.
-   */
-  namespace?: string;
-  /**
-   * History entries kept per (feature, entity) key, default 1000. Older entries are trimmed on
-   * write; version numbers go on counting. Reads of a trimmed version find nothing.
-   *
-   * A read as of a time answers from the retained entries and the current one. When a trimmed
-   * entry could have been the answer (one was trimmed whose event time may lie between the best
-   * retained candidate and the time asked for), the read returns `null` instead of an older,
-   * wrong value: "unknown" is reported as "no value". Reads as of a time later than the current
-   * entry, or earlier than every trimmed entry, are always exact.
-   */
-  historyRetention?: number;
 }
 
 /**
@@ -127,7 +60,7 @@ export interface RedisBackendOptions {
  * database) and reads the feature from each in one pipeline per call. It stops once it has looked
  * at `limit` entities, whether or not they hold the feature, and then says the answer is not
  * complete: the values found are a sample, in the server's SCAN order (effectively random, not
- * biased by id). SCAN walks one server; on a cluster it must walk each master.
+ * biased by id).
  *
  * Faults: a lost connection fails in-flight and new requests at once with BACKEND_UNAVAILABLE;
  * ioredis reconnects in the background and the same store serves again when Redis is back.
@@ -140,39 +73,15 @@ export interface RedisBackendOptions {
  * `CONFIG GET append*` and logs one warning naming the settings when they do not keep every
  * acknowledged write. Servers that refuse CONFIG (managed services often do) are not checked.
  */
-export class RedisBackend implements StoreBackend {
+export class RedisBackend extends RedisBackendBase<Redis> {
   readonly name = "redis";
-  readonly capabilities: BackendCapabilities;
-  /** The namespace this store reads and writes. */
-  readonly namespace: string;
-  /** History entries kept per key. */
-  readonly historyRetention: number;
   /** Where the store connects, as given (without the store's own URL parameters). */
   readonly connection: string | RedisOptions;
-  private readonly keys: NamespaceKeys;
-  private readonly connectTimeoutMs: number | undefined;
-  private client: Redis | undefined;
-  /** `host:port/db` (or socket path) of the server, for messages; never the password. */
-  private serverName = "(not connected yet)";
 
   /** @throws ConfigurationError for an invalid namespace or retention. */
   constructor(options: RedisBackendOptions = {}) {
-    this.namespace = checkNamespace(options.namespace ?? "default");
-    const retention = options.historyRetention ?? DEFAULT_HISTORY_RETENTION;
-    if (!Number.isSafeInteger(retention) || retention < 1) {
-      throw new ConfigurationError(`redis historyRetention must be a positive integer, not ${retention}`);
-    }
-    this.historyRetention = retention;
+    super(options, true);
     this.connection = options.connection ?? "redis://127.0.0.1:6379";
-    this.connectTimeoutMs = options.connectTimeoutMs;
-    this.keys = namespaceKeys(this.namespace);
-    this.capabilities = {
-      atomicAcrossEntities: true,
-      historyRetention: retention,
-      durable: true,
-      sharedAcrossProcesses: true,
-      inProcess: false,
-    };
   }
 
   async connect(): Promise<void> {
@@ -221,7 +130,7 @@ export class RedisBackend implements StoreBackend {
     });
     try {
       await client.connect();
-      await this.checkDurability(client);
+      await this.checkDurability(client, this.serverName);
       await this.checkDatabase(client);
       const { legacy } = this.keys;
       const catalog = [this.keys.catalog("feature"), this.keys.catalog("group")];
@@ -232,24 +141,6 @@ export class RedisBackend implements StoreBackend {
       throw err instanceof Error && NOT_CONNECTED.test(err.message) && reason ? reason : err;
     }
     this.client = client;
-  }
-
-  async disconnect(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    // QUIT lets replies in flight arrive first; a rejection only means the connection is gone.
-    const quitting = client.quit().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, QUIT_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([quitting, gaveUp]);
-    } finally {
-      clearTimeout(timer);
-      client.disconnect();
-    }
   }
 
   /**
@@ -275,258 +166,38 @@ export class RedisBackend implements StoreBackend {
     }
   }
 
-  /**
-   * Logs one warning when the server's persistence may lose acknowledged writes (see the class
-   * documentation). A server that refuses CONFIG is left unchecked; any other failure fails open().
-   */
-  private async checkDurability(client: Redis): Promise<void> {
-    let reply: unknown;
-    try {
-      // One pattern rather than two names: CONFIG GET takes several parameters only from Redis 7.
-      reply = await client.config("GET", "append*");
-    } catch (err) {
-      if (!(err instanceof Error) || err.name !== "ReplyError") throw err;
-      logger.info(
-        { backend: this.name, server: this.serverName, err: err.message },
-        "redis refused CONFIG GET; its persistence settings are not checked",
-      );
-      return;
-    }
-    const settings = new Map<string, string>();
-    if (Array.isArray(reply)) {
-      for (let i = 0; i + 1 < reply.length; i += 2) settings.set(String(reply[i]), String(reply[i + 1]));
-    }
-    const appendonly = settings.get("appendonly");
-    const appendfsync = settings.get("appendfsync");
-    if (appendonly === "yes" && appendfsync === "always") return;
-    const loss =
-      appendonly !== "yes"
-        ? "every write since the last RDB snapshot"
-        : appendfsync === "everysec"
-          ? "up to about one second of acknowledged writes"
-          : "acknowledged writes the operating system has not flushed yet";
-    logger.warn(
-      { backend: this.name, server: this.serverName, appendonly, appendfsync, lossOnCrash: loss },
-      `redis persistence does not keep every acknowledged write: a crash loses ${loss}; set appendonly yes and appendfsync always`,
-    );
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    const found = { seen: new Set<string>(), entries: [] as StoredEntry[] };
+    const complete = await this.scanServer(this.redis(), featureName, limit, found);
+    return { entries: found.entries, complete };
   }
 
-  async ping(): Promise<void> {
-    await this.redis().ping();
-  }
-
-  /**
-   * Names the failure honestly: a refused command is the server's answer; a connection that cannot
-   * be made or was lost says "unreachable"; anything else is a failure inside the store itself
-   * (a bug, not an outage) and says so, since retrying will not help. All stay BACKEND_UNAVAILABLE.
-   */
-  translateError(err: unknown): FeatureStoreError {
-    const name = err instanceof Error ? err.name : "";
-    const text = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: unknown } | null)?.code;
-    const where = `redis at ${this.serverName} (namespace "${this.namespace}")`;
-    const retry = "the store reconnects by itself, retry later";
-    let message: string;
-    if (name === "ReplyError") {
-      message = `${where} refused a command: ${text}`;
-    } else if (name === "MaxRetriesPerRequestError") {
-      // The request was sent but its reply never came: a write may or may not have been applied.
-      message = `${where} is unreachable: the connection was lost with the request in flight (a write may or may not have been applied); ${retry}`;
-    } else if (name === "AbortError" || NOT_CONNECTED.test(text)) {
-      // ioredis refuses commands while it reconnects (the store disables its offline queue).
-      message = `${where} is unreachable: not connected; ${retry}`;
-    } else if (typeof code === "string" && NETWORK_ERRORS.has(code)) {
-      message = `${where} is unreachable: ${text}; ${retry}`;
-    } else {
-      message = `${where}: the store failed with ${name || "an error"}: ${text} (a fault in the store, not a connection problem; retrying will not help)`;
-    }
-    return new BackendUnavailableError(
-      message,
-      { backend: this.name, namespace: this.namespace },
-      { cause: err },
-    );
-  }
-
-  async commitCatalog(records: readonly CatalogRecord[]): Promise<(string | null)[]> {
-    const kinds = [...new Set(records.map((r) => r.kind))];
-    const args: string[] = [];
-    for (const r of records) args.push(String(kinds.indexOf(r.kind) + 1), r.name, String(r.version), r.body);
-    const keys = kinds.map((kind) => this.keys.catalog(kind));
-    return (await COMMIT_CATALOG_SCRIPT.run(this.redis(), keys, args)) as (string | null)[];
-  }
-
-  async loadCatalog(kind: CatalogKind, names?: readonly string[]): Promise<CatalogRecord[]> {
-    const client = this.redis();
-    const key = this.keys.catalog(kind);
-    if (names?.length === 0) return [];
-    const rows: [string, string | null][] = names
-      ? ((await client.call("HMGET", [key, ...names])) as (string | null)[]).map((list, i) => [
-          names[i] as string,
-          list,
-        ])
-      : Object.entries(await client.hgetall(key));
-    return rows.flatMap(([name, list]) =>
-      list === null
-        ? []
-        : (JSON.parse(list) as string[]).map((body, i) => ({ kind, name, version: i + 1, body })),
-    );
-  }
-
-  async appendEntries(writes: readonly EntryWrite[]): Promise<number[]> {
-    const client = this.redis();
-    const byEntity = new Map<string, number[]>();
-    writes.forEach((write, i) => {
-      const indices = byEntity.get(write.entityId);
-      if (indices) indices.push(i);
-      else byEntity.set(write.entityId, [i]);
-    });
-    const calls = [...byEntity].map(([entityId, indices]) => {
-      const keys = entityKeys(this.namespace, entityId);
-      const callKeys = [keys.current, keys.sequence, keys.trimmed];
-      const args = [String(this.historyRetention)];
-      for (const i of indices) {
-        const write = writes[i] as EntryWrite;
-        callKeys.push(keys.history(write.featureName), keys.timeline(write.featureName));
-        args.push(
-          write.featureName,
-          String(write.eventTimeMs),
-          write.payload === null ? "d" : "v",
-          write.payload ?? "",
-        );
-      }
-      return { keys: callKeys, args };
-    });
+  /** One script for a single entity; several run inside one MULTI/EXEC, all or nothing. */
+  protected async sendAppends(calls: readonly ScriptCall[]): Promise<number[][]> {
     const [single] = calls;
-    const results =
+    const client = this.redis();
+    return (
       calls.length === 1 && single
         ? [await APPEND_SCRIPT.run(client, single.keys, single.args)]
-        : await APPEND_SCRIPT.runTogether(client, calls);
-    const versions = new Array<number>(writes.length);
-    [...byEntity.values()].forEach((indices, call) => {
-      const assigned = results[call] as number[];
-      indices.forEach((i, k) => {
-        versions[i] = assigned[k] as number;
-      });
-    });
-    return versions;
+        : await APPEND_SCRIPT.runTogether(client, calls)
+    ) as number[][];
   }
 
-  async readCurrent(
-    entityIds: readonly string[],
-    featureNames: readonly string[],
-  ): Promise<(StoredEntry | undefined)[]> {
-    // One HMGET per distinct entity, all in one pipeline (one round trip).
-    const row = new Map<string, number>();
-    for (const entityId of entityIds) if (!row.has(entityId)) row.set(entityId, row.size);
+  /** All in one pipeline: one round trip. */
+  protected async sendCurrentReads(
+    keys: readonly string[],
+    fields: readonly string[],
+  ): Promise<(string | null)[][]> {
     const pipeline = this.redis().pipeline();
     // HMGET through call() takes one array (hmget() would need the names spread as arguments,
     // which a long list cannot be).
-    for (const entityId of row.keys()) {
-      pipeline.call("HMGET", [entityKeys(this.namespace, entityId).current, ...featureNames]);
-    }
-    const rows = (await batchReplies(pipeline)) as (string | null)[][];
-    const width = featureNames.length;
-    const out: (StoredEntry | undefined)[] = new Array(entityIds.length * width);
-    for (let e = 0; e < entityIds.length; e++) {
-      const texts = rows[row.get(entityIds[e] as string) as number] as (string | null)[];
-      for (let f = 0; f < width; f++) {
-        const text = texts[f];
-        out[e * width + f] = text == null ? undefined : decodeEntry(text);
-      }
-    }
-    return out;
+    for (const key of keys) pipeline.call("HMGET", [key, ...fields]);
+    return (await batchReplies(pipeline)) as (string | null)[][];
   }
 
-  async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
-    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
-    const text = await this.redis().hget(history, versionField(version));
-    return text === null ? undefined : decodeEntry(text);
-  }
-
-  /**
-   * One script call per distinct entity, holding all of its (row, feature) pairs, all in one
-   * pipeline: one round trip, and each call touches the keys of one hash tag (one cluster slot).
-   */
-  async readAsOf(rows: readonly AsOfRow[], featureNames: readonly string[]): Promise<AsOfEntry[]> {
-    const width = featureNames.length;
-    const out: AsOfEntry[] = new Array(rows.length * width);
-    if (rows.length === 0 || width === 0) return out;
-    const byEntity = new Map<string, number[]>();
-    rows.forEach((row, r) => {
-      const indices = byEntity.get(row.entityId);
-      if (indices) indices.push(r);
-      else byEntity.set(row.entityId, [r]);
-    });
-    const calls = [...byEntity].map(([entityId, indices]) => {
-      const keys = entityKeys(this.namespace, entityId);
-      const callKeys = [keys.current, keys.trimmed];
-      const args: string[] = [];
-      for (const r of indices) {
-        const asOf = String((rows[r] as AsOfRow).asOfMs);
-        for (const name of featureNames) {
-          callKeys.push(keys.timeline(name), keys.history(name));
-          args.push(name, asOf);
-        }
-      }
-      return { keys: callKeys, args };
-    });
-    const replies = await AS_OF_SCRIPT.runPipelined(this.redis(), calls);
-    [...byEntity.values()].forEach((indices, call) => {
-      const answers = replies[call] as (string | number)[];
-      let k = 0;
-      for (const r of indices) {
-        for (let f = 0; f < width; f++) {
-          const answer = answers[k++];
-          out[r * width + f] =
-            typeof answer === "string" ? decodeEntry(answer) : answer === 1 ? HISTORY_TRIMMED : undefined;
-        }
-      }
-    });
-    return out;
-  }
-
-  async readHistory(key: EntryKey): Promise<StoredEntry[]> {
-    const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
-    const texts = Object.values(await this.redis().hgetall(history));
-    return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
-  }
-
-  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
-    const client = this.redis();
-    const pattern = currentKeyPattern(this.namespace);
-    // SCAN may return a key twice (while the server rehashes): an entity counts once.
-    const seen = new Set<string>();
-    const entries: StoredEntry[] = [];
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
-      cursor = next;
-      const fresh = keys.filter((key) => !seen.has(key));
-      const taken = fresh.slice(0, limit - seen.size);
-      for (const key of taken) seen.add(key);
-      if (taken.length > 0) {
-        const pipeline = client.pipeline();
-        for (const key of taken) pipeline.hget(key, featureName);
-        for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
-          const entry = text === null ? undefined : decodeEntry(text);
-          if (entry && entry.payload !== null) entries.push(entry);
-        }
-      }
-      if (seen.size >= limit && (taken.length < fresh.length || cursor !== "0")) {
-        return { entries, complete: false };
-      }
-    } while (cursor !== "0");
-    return { entries, complete: true };
-  }
-
-  private redis(): Redis {
-    if (!this.client) {
-      throw new BackendUnavailableError(`redis at ${this.serverName} is not connected`, {
-        backend: this.name,
-        namespace: this.namespace,
-      });
-    }
-    return this.client;
+  /** All in one pipeline: one round trip. */
+  protected async sendAsOfReads(calls: readonly ScriptCall[]): Promise<(string | number)[][]> {
+    return (await AS_OF_SCRIPT.runPipelined(this.redis(), calls)) as (string | number)[][];
   }
 }
 

@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { StoredEntry } from "../entry.js";
 import { VERSION_DIGITS } from "./redis-keys.js";
+
+/** One run of a script: its keys and arguments. */
+export interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+}
 
 /**
  * A Lua script run by its SHA1 (`EVALSHA`), loaded on demand: a server that answers NOSCRIPT
  * (after a restart or `SCRIPT FLUSH`) gets `SCRIPT LOAD` and the call is sent again. NOSCRIPT is
- * raised before a script runs, so the retry never applies anything twice.
+ * raised before a script runs, so the retry never applies anything twice. On a cluster the script
+ * is loaded on every master, since each keeps its own script cache; a batch is then sent to one
+ * node (see `RedisClusterBackend`), so a NOSCRIPT retry resends only calls that did not run.
  */
 export class RedisScript {
   /** The SHA1 of the source, as `EVALSHA` wants it. */
@@ -17,7 +25,7 @@ export class RedisScript {
   }
 
   /** Runs the script once. */
-  async run(client: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  async run(client: Redis | Cluster, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     // One array argument, never spread: a batch of many writes has more keys and arguments than
     // a JavaScript call may take, and ioredis flattens the array into the command itself.
     const call = () => client.evalsha(this.sha, keys.length, keys.concat(args));
@@ -25,7 +33,7 @@ export class RedisScript {
       return await call();
     } catch (err) {
       if (!isNoScript(err)) throw err;
-      await client.script("LOAD", this.lua);
+      await this.load(client);
       return call();
     }
   }
@@ -34,10 +42,7 @@ export class RedisScript {
    * Runs the script once per call inside one MULTI/EXEC, so the calls apply together and no other
    * client's command runs between them. Returns one reply per call, in order.
    */
-  runTogether(
-    client: Redis,
-    calls: readonly { keys: readonly string[]; args: readonly string[] }[],
-  ): Promise<unknown[]> {
+  runTogether(client: Redis, calls: readonly ScriptCall[]): Promise<unknown[]> {
     return this.runBatch(client, calls, () => client.multi());
   }
 
@@ -45,16 +50,13 @@ export class RedisScript {
    * Runs the script once per call in one pipeline: one round trip, not atomic (for read-only
    * scripts, which may then be sent again). Returns one reply per call, in order.
    */
-  runPipelined(
-    client: Redis,
-    calls: readonly { keys: readonly string[]; args: readonly string[] }[],
-  ): Promise<unknown[]> {
+  runPipelined(client: Redis | Cluster, calls: readonly ScriptCall[]): Promise<unknown[]> {
     return this.runBatch(client, calls, () => client.pipeline());
   }
 
   private async runBatch(
-    client: Redis,
-    calls: readonly { keys: readonly string[]; args: readonly string[] }[],
+    client: Redis | Cluster,
+    calls: readonly ScriptCall[],
     open: () => ChainableCommander,
   ): Promise<unknown[]> {
     const attempt = async () => {
@@ -67,9 +69,21 @@ export class RedisScript {
     } catch (err) {
       // A batch sent to a server without the script fails with NOSCRIPT before anything runs.
       if (!isNoScript(err)) throw err;
-      await client.script("LOAD", this.lua);
+      await this.load(client);
       return attempt();
     }
+  }
+
+  /**
+   * Loads the script on the server, or on every master of a cluster. A master that cannot be
+   * reached is skipped: the retried call fails on it by itself.
+   */
+  private async load(client: Redis | Cluster): Promise<void> {
+    if (!("nodes" in client)) {
+      await client.script("LOAD", this.lua);
+      return;
+    }
+    await Promise.allSettled(client.nodes("master").map((node) => node.script("LOAD", this.lua)));
   }
 }
 
