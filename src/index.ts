@@ -68,8 +68,18 @@ export type { ChangeFeed, FeaturePubSub, ValueChange } from "./store/changes/cha
 export { createFeaturePubSub } from "./store/changes/change-feed.js";
 export type { ChangeListener } from "./store/changes/change-listeners.js";
 export { openChangeFeed } from "./store/changes/open-change-feed.js";
+export { compareCodePoints } from "./store/code-point-order.js";
+export type { EntityPage, EntityPageQuery } from "./store/entity-page.js";
+export { ENTITY_SCAN_LIMIT, pageOfIds } from "./store/entity-page.js";
 export type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "./store/entry.js";
 export { HISTORY_TRIMMED, supersedes } from "./store/entry.js";
+export type {
+  FeatureCoverage,
+  FeatureStatistics,
+  NumberSummary,
+  StatisticsOptions,
+} from "./store/feature-statistics.js";
+export { STATISTICS_SCAN_LIMIT } from "./store/feature-statistics.js";
 export type {
   CatalogChanges,
   ReadOptions,
@@ -78,6 +88,15 @@ export type {
   VectorReadOptions,
 } from "./store/feature-store.js";
 export { FeatureStore } from "./store/feature-store.js";
+export type {
+  FeatureSummary,
+  MeasureSummary,
+  SummaryMeasure,
+  SummaryRequest,
+} from "./store/feature-summary.js";
+export { binIndex, summarizeInForce } from "./store/feature-summary.js";
+export type { HistoryPageQuery, HistoryPosition } from "./store/history-page.js";
+export { compareHistoryPositions, pageOfHistory } from "./store/history-page.js";
 export { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 export { MemoryBackend } from "./store/memory/memory-backend.js";
 export { dropStore, openStore } from "./store/open-store.js";

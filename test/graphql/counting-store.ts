@@ -1,5 +1,6 @@
 import {
   type DefinitionVersion,
+  type FeatureCoverage,
   type FeatureStoreError,
   type FeatureValue,
   type FeatureVector,
@@ -32,6 +33,13 @@ export class CountingStore extends InMemoryFeatureStore {
   groupCalls = 0;
   /** How many times `getValue` was called. */
   valueCalls = 0;
+  /** The name lists `featureCoverage` was asked for, one per call. */
+  readonly coverageCalls: string[][] = [];
+
+  override async featureCoverage(featureNames: readonly string[]): Promise<FeatureCoverage[]> {
+    this.coverageCalls.push([...featureNames]);
+    return super.featureCoverage(featureNames);
+  }
 
   override async getVectors(
     entityIds: readonly string[],

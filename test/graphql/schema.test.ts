@@ -63,8 +63,8 @@ describe("the schema contract", () => {
     );
     expect(fieldsOf("IngestResult")).toEqual(["entityId", "values"]);
     expect(fieldsOf("IngestBatchResult")).toEqual(["processed", "skipped"]);
-    // The input mirrors the output type's field names, but for what the store assigns a version.
-    const assigned = ["validFrom", "version", "versions"];
+    // The input mirrors the output type's field names, but for what the store computes or assigns.
+    const assigned = ["coverage", "validFrom", "version", "versions"];
     expect(fieldsOf("FeatureDefinitionInput")).toEqual(
       fieldsOf("FeatureDefinition").filter((field) => !assigned.includes(field)),
     );

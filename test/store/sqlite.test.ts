@@ -147,12 +147,35 @@ describe("sqlite store", () => {
       "meta",
     ]);
     expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: "3",
+      value: "4",
     });
     const indexes = after
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
       .all();
-    expect(indexes).toEqual([{ name: "history_as_of_entry" }]);
+    expect(indexes).toEqual([
+      { name: "current_by_feature" },
+      { name: "history_as_of_entry" },
+      { name: "history_by_time" },
+    ]);
+    // The explorer's reads of a feature walk its indexes, never the whole table.
+    const plan = (sql: string, ...params: unknown[]) =>
+      (after.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+        .map((row) => row.detail)
+        .join("; ");
+    expect(plan("SELECT min(event_time), max(event_time) FROM history WHERE feature = ?", "age")).toMatch(
+      /history_by_time/,
+    );
+    expect(
+      plan(
+        "SELECT sum(payload IS NULL) FROM history WHERE feature = ? AND event_time BETWEEN ? AND ?",
+        "age",
+        0,
+        1,
+      ),
+    ).toMatch(/COVERING INDEX history_by_time/);
+    expect(
+      plan("SELECT entity FROM current WHERE feature = ? AND entity > ? ORDER BY entity", "age", ""),
+    ).toMatch(/current_by_feature/);
     after.close();
   });
 

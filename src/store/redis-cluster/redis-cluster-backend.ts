@@ -2,8 +2,6 @@ import calculateSlot from "cluster-key-slot";
 import { Cluster, type ClusterOptions, type Redis } from "ioredis";
 import { BackendUnavailableError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import type { CurrentScan } from "../backend.js";
-import type { StoredEntry } from "../entry.js";
 import { RedisBackendBase, type RedisBaseOptions } from "../redis/redis-backend-base.js";
 import {
   APPEND_SCRIPT,
@@ -198,14 +196,8 @@ export class RedisClusterBackend extends RedisBackendBase<Cluster> {
   }
 
   /** Walks every master in turn, sharing the bound. */
-  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
-    const found = { seen: new Set<string>(), entries: [] as StoredEntry[] };
-    for (const master of this.masters()) {
-      if (!(await this.scanServer(master, featureName, limit, found))) {
-        return { entries: found.entries, complete: false };
-      }
-    }
-    return { entries: found.entries, complete: true };
+  scanServers(): Redis[] {
+    return this.masters();
   }
 
   /**

@@ -8,6 +8,7 @@ import type {
   CurrentScan,
   StoreBackend,
 } from "../backend.js";
+import type { EntityPage, EntityPageQuery } from "../entity-page.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -16,14 +17,11 @@ import {
   HISTORY_TRIMMED,
   type StoredEntry,
 } from "../entry.js";
+import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
+import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
-import {
-  currentKeyPattern,
-  entityKeys,
-  type NamespaceKeys,
-  namespaceKeys,
-  versionField,
-} from "./redis-keys.js";
+import { RedisExplorer, scanCurrentKeys } from "./redis-explorer.js";
+import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
 import { batchReplies, COMMIT_CATALOG_SCRIPT, decodeEntry, type ScriptCall } from "./redis-scripts.js";
 import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
 
@@ -32,9 +30,6 @@ import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
  * before it drops the connection: a server that stopped answering would otherwise hold it forever.
  */
 const QUIT_TIMEOUT_MS = 1000;
-
-/** Keys one SCAN call of a current-value scan asks the server to look at. */
-const SCAN_COUNT = 1000;
 
 /** Node error codes of a connection that cannot be made or was cut. */
 const NETWORK_ERRORS = new Set([
@@ -89,7 +84,7 @@ export interface RedisBaseOptions {
  * each script touches one slot), the catalog, the encoding, error translation and the reads of
  * one key. A subclass connects, and decides how the per-entity commands of a batch reach the
  * server(s): {@link sendAppends}, {@link sendCurrentReads}, {@link sendAsOfReads} and
- * {@link scanCurrent}.
+ * {@link scanServers}.
  */
 export abstract class RedisBackendBase<C extends Redis | Cluster> implements StoreBackend {
   abstract readonly name: string;
@@ -103,6 +98,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
   protected client: C | undefined;
   /** Where the store is connected, for messages; never the password. */
   protected serverName = "(not connected yet)";
+  private readonly explorer = new RedisExplorer(this);
 
   /** @throws ConfigurationError for an invalid namespace or retention. */
   protected constructor(options: RedisBaseOptions, atomicAcrossEntities: boolean) {
@@ -126,10 +122,11 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
   abstract connect(): Promise<void>;
 
   /**
-   * The current entries of one feature across the namespace's entities (see
-   * `StoreBackend.scanCurrent`); {@link scanServer} walks one server.
+   * The servers a scan of the namespace walks (`scanCurrent`, statistics, entity pages): the one
+   * server, or every master of a cluster.
+   * @throws BackendUnavailableError when one cannot be reached, since a scan would miss its keys.
    */
-  abstract scanCurrent(featureName: string, limit: number): Promise<CurrentScan>;
+  abstract scanServers(): Redis[];
 
   /**
    * Runs the append script once per call (each call holds the writes of one entity) and returns
@@ -325,38 +322,35 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
     return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
   }
 
-  /**
-   * Walks the current hashes of the namespace on one server with `SCAN MATCH` (each call looks at
-   * about 1000 keys) and reads the feature from each in one pipeline per call, adding what it
-   * finds to `found`. Stops once `found.seen` holds `limit` entities, whether or not they hold
-   * the feature. Returns true when it walked the whole server.
-   */
-  protected async scanServer(
-    server: Redis,
-    featureName: string,
-    limit: number,
-    found: { seen: Set<string>; entries: StoredEntry[] },
-  ): Promise<boolean> {
-    const pattern = currentKeyPattern(this.namespace);
-    let cursor = "0";
-    do {
-      const [next, keys] = await server.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
-      cursor = next;
-      // SCAN may return a key twice (while the server rehashes): an entity counts once.
-      const fresh = keys.filter((key) => !found.seen.has(key));
-      const taken = fresh.slice(0, limit - found.seen.size);
-      for (const key of taken) found.seen.add(key);
-      if (taken.length > 0) {
+  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
+    const entries: StoredEntry[] = [];
+    const complete = await scanCurrentKeys(
+      this.scanServers(),
+      this.namespace,
+      limit,
+      async (server, keys) => {
         const pipeline = server.pipeline();
-        for (const key of taken) pipeline.hget(key, featureName);
+        for (const key of keys) pipeline.hget(key, featureName);
         for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
           const entry = text === null ? undefined : decodeEntry(text);
-          if (entry && entry.payload !== null) found.entries.push(entry);
+          if (entry && entry.payload !== null) entries.push(entry);
         }
-      }
-      if (found.seen.size >= limit && (taken.length < fresh.length || cursor !== "0")) return false;
-    } while (cursor !== "0");
-    return true;
+      },
+    );
+    return { entries, complete };
+  }
+
+  async summarizeFeature(request: SummaryRequest): Promise<FeatureSummary> {
+    return this.explorer.summarize(request);
+  }
+
+  async listEntities(query: EntityPageQuery): Promise<EntityPage> {
+    return this.explorer.listEntities(query);
+  }
+
+  /** The kept history is at most `historyRetention` entries: read whole, paged in process. */
+  async readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]> {
+    return pageOfHistory(await this.readHistory(key), query);
   }
 
   /**

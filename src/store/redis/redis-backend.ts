@@ -1,8 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { ConfigurationError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import type { CurrentScan } from "../backend.js";
-import type { StoredEntry } from "../entry.js";
 import { NOT_CONNECTED, RedisBackendBase, type RedisBaseOptions } from "./redis-backend-base.js";
 import {
   APPEND_SCRIPT,
@@ -166,10 +164,8 @@ export class RedisBackend extends RedisBackendBase<Redis> {
     }
   }
 
-  async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
-    const found = { seen: new Set<string>(), entries: [] as StoredEntry[] };
-    const complete = await this.scanServer(this.redis(), featureName, limit, found);
-    return { entries: found.entries, complete };
+  scanServers(): Redis[] {
+    return [this.redis()];
   }
 
   /** One script for a single entity; several run inside one MULTI/EXEC, all or nothing. */
