@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../../src/index.js";
+import { DEMO_DEFINITIONS_PATH, loadDemoData } from "../../src/graphql/demo-data.js";
+import { FeatureService, openStore } from "../../src/index.js";
 import { ROOT, ServerProcess } from "./server-process.js";
 
 let dir: string;
@@ -212,6 +213,17 @@ describe("featurestore apply and plan", { timeout: 180_000 }, () => {
       "0 to add, 0 to change, 5 unchanged, 0 conflicting.",
     );
     expect(readFileSync(example, "utf8")).toContain("$schema=../schemas/definitions.schema.json");
+  });
+
+  it("applies the demo data's definitions file with nothing to do on a store the demo loader filled", async () => {
+    const store = await openStore(env.FEATURESTORE_URL as string);
+    await loadDemoData(new FeatureService(store));
+    await store.close();
+    const again = await cli("apply", DEMO_DEFINITIONS_PATH);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 to add, 0 to change, \d+ unchanged, 0 conflicting\./);
+    expect(again.stdout).toContain("= group user_profile: unchanged (version 1)");
+    expect(again.stdout).toContain("Nothing to do.");
   });
 
   it("serves a version applied by another process, old versions and reads as of a time included", async () => {
