@@ -1,3 +1,10 @@
+export type { DefinitionDiff, DefinitionField, DefinitionVersion } from "./core/definition-version.js";
+export {
+  definitionAt,
+  diffDefinitions,
+  IMMUTABLE_FIELDS,
+  MUTABLE_FIELDS,
+} from "./core/definition-version.js";
 export { FeatureType, ValueType } from "./core/enums.js";
 export {
   BackendUnavailableError,
@@ -7,11 +14,13 @@ export {
   FeatureStoreError,
   GroupNotFoundError,
   HistoryTrimmedError,
+  IncompatibleChangeError,
   TransformNotFoundError,
   ValidationError,
 } from "./core/errors.js";
 export { logger } from "./core/logger.js";
 export type {
+  DefinitionChanges,
   FeatureData,
   FeatureDefinition,
   FeatureGroup,
@@ -24,6 +33,18 @@ export type {
 } from "./core/models.js";
 export type { TransformFn } from "./core/transform.js";
 export { FeatureTransform } from "./core/transform.js";
+export type { ApplyOptions, ApplyResult } from "./definitions/apply-definitions.js";
+export { applyDefinitions } from "./definitions/apply-definitions.js";
+export type { DeclaredGroup, DefinitionsFile, FileProblem } from "./definitions/definitions-file.js";
+export {
+  DefinitionsFileError,
+  describeProblem,
+  parseDefinitions,
+  readDefinitionsFile,
+} from "./definitions/definitions-file.js";
+export type { DefinitionsPlan, PlanAction, PlanItem } from "./definitions/definitions-plan.js";
+export { planDefinitions } from "./definitions/definitions-plan.js";
+export { DEFINITIONS_SCHEMA_URL } from "./definitions/definitions-schema.js";
 export type {
   BatchReport,
   FeatureServiceOptions,
@@ -59,7 +80,13 @@ export type {
   StatisticsOptions,
 } from "./store/feature-statistics.js";
 export { STATISTICS_SCAN_LIMIT } from "./store/feature-statistics.js";
-export type { ReadOptions, StoreHealth, StoreOptions, VectorReadOptions } from "./store/feature-store.js";
+export type {
+  CatalogChanges,
+  ReadOptions,
+  StoreHealth,
+  StoreOptions,
+  VectorReadOptions,
+} from "./store/feature-store.js";
 export { FeatureStore } from "./store/feature-store.js";
 export type {
   FeatureSummary,

@@ -1,12 +1,13 @@
 import { checkEntityId, checkName, normalizeGroup } from "./core/definition.js";
+import type { DefinitionVersion } from "./core/definition-version.js";
 import type { FeatureStoreError } from "./core/errors.js";
 import { ConfigurationError, GroupNotFoundError, ValidationError } from "./core/errors.js";
 import type {
+  DefinitionChanges,
   FeatureDefinition,
   FeatureGroup,
   FeatureValue,
   FeatureVector,
-  NormalizedDefinition,
   StoredGroup,
   ValueWrite,
 } from "./core/models.js";
@@ -206,17 +207,25 @@ export class FeatureService {
   }
 
   /** Registers a feature (see {@link FeatureStore.registerFeature}). */
-  registerFeature(definition: FeatureDefinition): Promise<NormalizedDefinition> {
+  registerFeature(definition: FeatureDefinition): Promise<DefinitionVersion> {
     return this.store.registerFeature(definition);
   }
 
+  /**
+   * Changes a feature's mutable fields as its next definition version (see
+   * {@link FeatureStore.updateFeature}).
+   */
+  updateFeature(featureName: string, changes: DefinitionChanges): Promise<DefinitionVersion> {
+    return this.store.updateFeature(featureName, changes);
+  }
+
   /** Every registered definition, sorted by name. */
-  listFeatures(): Promise<NormalizedDefinition[]> {
+  listFeatures(): Promise<DefinitionVersion[]> {
     return this.store.listFeatures();
   }
 
   /** Definitions by name, in order (`null` where unregistered), in at most one backend call. */
-  getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+  getDefinitions(featureNames: readonly string[]): Promise<(DefinitionVersion | null)[]> {
     return this.store.getDefinitions(featureNames);
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { addApplyCommands } from "./apply.js";
 import { addImportCommand } from "./import.js";
 import { addServeCommand } from "./serve.js";
 import { addTrainingSetCommand } from "./training-set.js";
@@ -13,7 +14,7 @@ function packageVersion(): string {
 }
 
 /**
- * The `featurestore` command and its subcommands, one module each (`serve.ts`, `import.ts`, `training-set.ts`). `serve` is
+ * The `featurestore` command and its subcommands, one module each (`serve.ts`, `import.ts`, `training-set.ts`, `apply.ts`). `serve` is
  * the default, so `featurestore --port 0` serves. Commander throws instead of exiting (the
  * caller reports the error on one line) and prints no error itself.
  */
@@ -26,5 +27,6 @@ export function createProgram(): Command {
   addServeCommand(program, { isDefault: true });
   addImportCommand(program);
   addTrainingSetCommand(program);
+  addApplyCommands(program);
   return program;
 }

@@ -1,4 +1,4 @@
-import { decodeValue, encodeValue } from "./codec.js";
+import { checkValue, decodeValue, encodeValue } from "./codec.js";
 import { FEATURE_TYPES, FeatureType, VALUE_TYPES, ValueType } from "./enums.js";
 import { ValidationError } from "./errors.js";
 import type {
@@ -148,6 +148,18 @@ export function normalizeDefinition(input: FeatureDefinition): Omit<NormalizedDe
     description: checkDescription(input.description, name),
     dimension,
   };
+}
+
+/**
+ * Checks a definition completely, its default against its value type too, and returns it
+ * normalized and frozen: what the store registers.
+ * @throws ValidationError naming the field that is wrong.
+ */
+export function checkDefinition(definition: FeatureDefinition): NormalizedDefinition {
+  const shaped = normalizeDefinition(definition);
+  const defaultValue =
+    shaped.defaultValue === null ? null : checkValue({ ...shaped, defaultValue: null }, shaped.defaultValue);
+  return deepFreeze({ ...shaped, defaultValue: canonicalValue(defaultValue) });
 }
 
 /**

@@ -86,3 +86,14 @@ export class HistoryTrimmedError extends FeatureStoreError {
     super("HISTORY_TRIMMED", message, details);
   }
 }
+
+/**
+ * A change to a registered definition that would make its stored values wrong: a feature's
+ * type, value type or dimension, or a group's list of features. Such a definition gets a new
+ * name instead; the message says so.
+ */
+export class IncompatibleChangeError extends FeatureStoreError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("INCOMPATIBLE_CHANGE", message, details);
+  }
+}

@@ -125,3 +125,19 @@ export interface ValueWrite {
   /** The event time; defaults to now. */
   eventTime?: Date;
 }
+
+/**
+ * The mutable fields of a feature's definition, for `FeatureStore.updateFeature`: a field left
+ * out keeps its value, `null` clears it (tags: no tags).
+ *
+ * @example
+ * ```ts
+ * await store.updateFeature("clicks_7d", { ttlSeconds: 14 * 86_400, description: "Clicks, kept two weeks" });
+ * ```
+ */
+export interface DefinitionChanges {
+  description?: string | null;
+  tags?: string[] | null;
+  ttlSeconds?: number | null;
+  defaultValue?: FeatureData | null;
+}

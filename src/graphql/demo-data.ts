@@ -1,115 +1,38 @@
-import { FeatureType, ValueType } from "../core/enums.js";
+import { fileURLToPath } from "node:url";
+import { ConflictError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
-import type { FeatureGroup } from "../core/models.js";
+import { applyDefinitions } from "../definitions/apply-definitions.js";
+import { type DefinitionsFile, readDefinitionsFile } from "../definitions/definitions-file.js";
 import type { FeatureService } from "../service.js";
 
 const DAY_MS = 86_400_000;
 
-/** The demo's feature groups: users (profile and activity) and catalogue items. */
-export const DEMO_GROUPS: readonly FeatureGroup[] = [
-  {
-    name: "user_profile",
-    description: "What we know about a user",
-    tags: ["demo", "user"],
-    features: [
-      {
-        name: "age",
-        featureType: FeatureType.NUMERIC,
-        valueType: ValueType.INT,
-        defaultValue: 0,
-        tags: ["user"],
-      },
-      {
-        name: "country",
-        featureType: FeatureType.CATEGORICAL,
-        valueType: ValueType.STRING,
-        defaultValue: "unknown",
-        tags: ["user"],
-        description: "ISO 3166 country code",
-      },
-      {
-        name: "is_premium",
-        featureType: FeatureType.BOOLEAN,
-        valueType: ValueType.BOOL,
-        defaultValue: false,
-        tags: ["user"],
-      },
-      {
-        name: "signup_date",
-        featureType: FeatureType.TIMESTAMP,
-        valueType: ValueType.STRING,
-        tags: ["user"],
-      },
-    ],
-  },
-  {
-    name: "user_activity",
-    description: "How a user behaved recently",
-    tags: ["demo", "user"],
-    features: [
-      {
-        name: "clicks_7d",
-        featureType: FeatureType.NUMERIC,
-        valueType: ValueType.INT,
-        defaultValue: 0,
-        ttlSeconds: 7 * 86_400,
-        tags: ["activity", "user"],
-        description: "Clicks in the last 7 days; expires after a week without an update",
-      },
-      {
-        name: "sessions_30d",
-        featureType: FeatureType.NUMERIC,
-        valueType: ValueType.INT,
-        defaultValue: 0,
-        tags: ["activity", "user"],
-      },
-      {
-        name: "avg_session_minutes",
-        featureType: FeatureType.NUMERIC,
-        valueType: ValueType.FLOAT,
-        defaultValue: 0,
-        tags: ["activity", "user"],
-      },
-      {
-        name: "recent_categories",
-        featureType: FeatureType.CATEGORICAL,
-        valueType: ValueType.LIST,
-        defaultValue: [],
-        tags: ["activity", "user"],
-      },
-    ],
-  },
-  {
-    name: "item",
-    description: "Catalogue items",
-    tags: ["demo", "item"],
-    features: [
-      {
-        name: "item_embedding",
-        featureType: FeatureType.EMBEDDING,
-        valueType: ValueType.LIST,
-        dimension: 4,
-        defaultValue: [0, 0, 0, 0],
-        tags: ["item"],
-      },
-      { name: "item_price", featureType: FeatureType.NUMERIC, valueType: ValueType.FLOAT, tags: ["item"] },
-      {
-        name: "item_category",
-        featureType: FeatureType.CATEGORICAL,
-        valueType: ValueType.STRING,
-        defaultValue: "other",
-        tags: ["item"],
-      },
-    ],
-  },
-];
+/**
+ * The demo's definitions (users' profile and activity, catalogue items): a definitions file,
+ * `demo/definitions.yaml` at the package's root (two levels up from `src/graphql/` or
+ * `dist/graphql/`), shipped in the package and applied by the code `featurestore apply` runs.
+ */
+export const DEMO_DEFINITIONS_PATH = fileURLToPath(new URL("../../demo/definitions.yaml", import.meta.url));
+
+/** The demo's definitions file, read and checked against the schema. */
+export function readDemoDefinitions(): Promise<DefinitionsFile> {
+  return readDefinitionsFile(DEMO_DEFINITIONS_PATH);
+}
 
 /**
- * Registers the demo groups and writes a few entities' values, with some history for
- * `clicks_7d` of `user-1`. Idempotent for the definitions; values are written again on each call.
+ * Applies the demo's definitions file (as `featurestore apply demo/definitions.yaml` does) and
+ * writes a few entities' values, with some history for `clicks_7d` of `user-1`. Idempotent for
+ * the definitions; values are written again on each call.
+ * @throws ConflictError when the store holds other definitions under the demo's names.
  */
 export async function loadDemoData(service: FeatureService, now = Date.now()): Promise<void> {
-  for (const group of DEMO_GROUPS) await service.registerGroup(group);
+  const applied = await applyDefinitions(service, await readDemoDefinitions());
+  const conflicts = applied.plan.items.filter((item) => item.action === "conflict");
+  if (conflicts.length > 0) {
+    throw new ConflictError(
+      `the demo definitions conflict with the store's: ${conflicts.map((c) => c.reason).join("; ")}`,
+    );
+  }
   const lastWeek = new Date(now - 6 * DAY_MS);
   const yesterday = new Date(now - DAY_MS);
   await service.ingestBatch(
@@ -154,7 +77,8 @@ export async function loadDemoData(service: FeatureService, now = Date.now()): P
 export async function loadDemoDataIfEmpty(service: FeatureService): Promise<boolean> {
   if ((await service.listFeatures()).length > 0) return false;
   await loadDemoData(service);
-  logger.info({ groups: DEMO_GROUPS.map((g) => g.name) }, "loaded the demo data set into the empty store");
+  const groups = ((await readDemoDefinitions()).groups ?? []).map((g) => g.name);
+  logger.info({ groups }, "loaded the demo data set into the empty store");
   return true;
 }
 

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
-import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../core/models.js";
+import type { DefinitionVersion } from "../core/definition-version.js";
+import type { FeatureVector, StoredGroup } from "../core/models.js";
 import type { FeatureService, TransformChoice } from "../service.js";
 import type { FeatureCoverage } from "../store/feature-statistics.js";
 import type { VectorTransform } from "../transforms/vector-transform.js";
@@ -19,7 +20,7 @@ export interface Loaders {
   /** Group name -> stored group, or `null` when there is none; primed by the `groups` query. */
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
-  readonly definition: DataLoader<string, NormalizedDefinition | null>;
+  readonly definition: DataLoader<string, DefinitionVersion | null>;
   /** Feature name -> its coverage now; every name gathered in a tick in one store call. */
   readonly coverage: DataLoader<string, FeatureCoverage>;
   /**
@@ -43,7 +44,7 @@ export function createLoaders(service: FeatureService): Loaders {
   const transforms = new Map<TransformChoice, Promise<VectorTransform | undefined>>();
   const group = new DataLoader<string, StoredGroup | null>((names) => service.getGroups(names));
   // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
-  const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
+  const definition = new DataLoader<string, DefinitionVersion | null>((names) =>
     service.getDefinitions(names),
   );
   const coverage = new DataLoader<string, FeatureCoverage>((names) => service.featureCoverage(names));

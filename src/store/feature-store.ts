@@ -1,19 +1,25 @@
 import { inChunks } from "../core/chunks.js";
 import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
 import {
-  canonicalValue,
+  checkDefinition,
   checkEntityId,
-  decodeDefinition,
   decodeGroup,
-  deepFreeze,
   encodeDefinition,
   encodeGroup,
   isValidEntityId,
   isValidName,
   MAX_ENTITY_ID_LENGTH,
-  normalizeDefinition,
   normalizeStoredGroup,
 } from "../core/definition.js";
+import {
+  type DefinitionVersion,
+  decodeDefinitionVersion,
+  definitionAt,
+  diffDefinitions,
+  encodeDefinitionVersion,
+  groupChangeError,
+  incompatibleFeatureChange,
+} from "../core/definition-version.js";
 import {
   BackendUnavailableError,
   ConflictError,
@@ -22,7 +28,9 @@ import {
   HistoryTrimmedError,
   ValidationError,
 } from "../core/errors.js";
+import { logger } from "../core/logger.js";
 import type {
+  DefinitionChanges,
   FeatureData,
   FeatureDefinition,
   FeatureValue,
@@ -75,6 +83,13 @@ export interface StoreOptions {
    * dated later would stay "current" over every ordinary write until its time came.
    */
   maxFutureSkewMs?: number;
+  /**
+   * Over a backend several processes share, how often (in ms, default 1000) the store looks up
+   * the definitions and groups it has cached again, so that a new version saved through another
+   * process is served about this late. The lookup runs beside the read that finds the cache due,
+   * never in its way. 0 turns it off, for a store that is the only writer of its data.
+   */
+  catalogRefreshMs?: number;
 }
 
 /** Options of {@link FeatureStore.getVectors}. */
@@ -93,6 +108,22 @@ export interface ReadOptions {
   version?: number;
   /** Return the value with the greatest event time <= asOf (ties: the higher version); TTL is judged at asOf. */
   asOf?: Date;
+}
+
+/** How many times {@link FeatureStore.updateFeature} tries again when another writer took the version. */
+const UPDATE_ATTEMPTS = 8;
+
+/**
+ * A set of catalog changes saved in one atomic step by {@link FeatureStore.saveDefinitions}:
+ * all of it lands, or none.
+ */
+export interface CatalogChanges {
+  /** Features to register, or to store as a new version of a registered one (mutable fields only). */
+  readonly features?: readonly (FeatureDefinition | NormalizedDefinition)[];
+  /** Groups to register, or to store as a new version (description and tags only). */
+  readonly groups?: readonly StoredGroup[];
+  /** Records of other kinds (transforms), with the versions their owner chose. */
+  readonly records?: readonly CatalogRecord[];
 }
 
 /** The health of a store's backend, as `/health` reports it. */
@@ -134,8 +165,13 @@ export class FeatureStore {
   readonly #driver: StoreBackend;
   /** {@link catalog} for calls made while opening, or once open: it does not wait for the store to open. */
   private readonly openCatalog: Catalog;
-  private readonly definitions = new Map<string, NormalizedDefinition>();
-  private readonly groups = new Map<string, StoredGroup>();
+  /** Feature name -> every version of its definition, oldest first. */
+  private readonly definitions = new Map<string, readonly DefinitionVersion[]>();
+  private readonly groups = new Map<string, { group: StoredGroup; version: number }>();
+  /** When the cached definitions and groups were last looked up in the backend (epoch ms). */
+  private checkedAtMs = 0;
+  /** The background refresh of the cached definitions and groups under way, if any. */
+  private refreshing: Promise<void> | undefined;
   private opening: Promise<void> | undefined;
   private ready = false;
   private closed = false;
@@ -144,6 +180,7 @@ export class FeatureStore {
   /** See {@link StoreOptions.operationTimeoutMs}. */
   private readonly operationTimeoutMs: number;
   private readonly maxFutureSkewMs: number;
+  private readonly catalogRefreshMs: number;
 
   /**
    * @param backend the backend to store in; the store owns it from now on (connects and
@@ -157,6 +194,9 @@ export class FeatureStore {
     this.openCatalog = new Catalog(backend, (fn) => this.call(fn));
     this.operationTimeoutMs = options.operationTimeoutMs ?? (backend.capabilities.inProcess ? 0 : 5000);
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
+    this.catalogRefreshMs = backend.capabilities.sharedAcrossProcesses
+      ? (options.catalogRefreshMs ?? 1000)
+      : 0;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -166,7 +206,8 @@ export class FeatureStore {
     if (this.closed) throw new BackendUnavailableError(`the ${this.backend} store is closed`);
     this.opening ??= this.call(async () => {
       await this.#driver.connect();
-      for (const def of await this.loadDefinitions()) this.definitions.set(def.name, def);
+      this.checkedAtMs = Date.now();
+      for (const [name, versions] of await this.loadDefinitions()) this.definitions.set(name, versions);
       this.ready = true;
     }).catch(async (err: unknown) => {
       // Release whatever connect() got before the failure, or each retry would leak a connection.
@@ -184,6 +225,7 @@ export class FeatureStore {
     this.closed = true;
     this.ready = false;
     await this.opening?.catch(() => undefined);
+    await this.refreshing;
     await this.#driver.disconnect();
   }
 
@@ -206,31 +248,130 @@ export class FeatureStore {
    * @throws ValidationError for a malformed definition or a default of the wrong type.
    * @throws ConflictError when another definition already has the name.
    */
-  async registerFeature(definition: FeatureDefinition): Promise<NormalizedDefinition> {
+  async registerFeature(definition: FeatureDefinition): Promise<DefinitionVersion> {
     const def = this.normalize(definition);
-    await this.ensureOpen();
-    const known = this.definitions.get(def.name);
+    const [known] = await this.findDefinitions([def.name]);
     if (known) return sameOrConflict(known, def);
-    await this.commit([featureRecord(def)]);
-    return this.definitions.get(def.name) as NormalizedDefinition;
+    await this.commit([featureRecord(def, 1, null)]);
+    return this.newestDefinition(def.name);
   }
 
-  /** The definition of a registered feature, or `null`. */
-  async getDefinition(featureName: string): Promise<NormalizedDefinition | null> {
-    return (await this.findDefinitions([featureName]))[0] ?? null;
+  /**
+   * Changes the mutable fields of a registered feature (description, tags, TTL, default value):
+   * stored as its next definition version, in force from now on; the earlier versions stay
+   * readable and stay in force for reads as of a time before now. Fields left out keep their
+   * value; `null` clears one. No change is a no-op.
+   * @returns the newest version.
+   * @throws FeatureNotFoundError for an unregistered feature; ValidationError for a bad field.
+   */
+  async updateFeature(featureName: string, changes: DefinitionChanges): Promise<DefinitionVersion> {
+    if (changes === null || typeof changes !== "object") {
+      throw new ValidationError("changes must be an object", { featureName });
+    }
+    const pick = <K extends keyof DefinitionChanges>(field: K, now: DefinitionChanges[K]) =>
+      Object.hasOwn(changes, field) && changes[field] !== undefined ? changes[field] : now;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.requireDefinition(featureName);
+      try {
+        await this.saveDefinitions({
+          features: [
+            {
+              name: current.name,
+              featureType: current.featureType,
+              valueType: current.valueType,
+              dimension: current.dimension,
+              description: pick("description", current.description),
+              tags: pick("tags", [...current.tags]) ?? [],
+              ttlSeconds: pick("ttlSeconds", current.ttlSeconds),
+              defaultValue: pick("defaultValue", current.defaultValue),
+            },
+          ],
+        });
+        return this.newestDefinition(current.name);
+      } catch (err) {
+        // Another writer took the version: the cache now holds it, so the next attempt applies
+        // these changes on top of it.
+        if (!(err instanceof ConflictError) || attempt >= UPDATE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /**
+   * Saves features and groups (and records of other kinds) in one atomic step: new ones are
+   * registered, changed ones stored as their next version, unchanged ones left alone. When one
+   * change is not allowed, or another process saved a version of one of them meanwhile,
+   * nothing at all is stored.
+   * @throws ValidationError for a malformed definition or group.
+   * @throws IncompatibleChangeError for a change of a feature's type, value type or dimension,
+   *   or of a group's features (the message says what to do instead).
+   * @throws FeatureNotFoundError for a group feature that is neither registered nor given.
+   * @throws ConflictError when another process saved a version of one of them meanwhile.
+   */
+  async saveDefinitions(changes: CatalogChanges): Promise<void> {
+    // A normalized definition is checked again like any other: nothing here trusts its caller.
+    const defs = (changes.features ?? []).map((d) => this.normalize(d as FeatureDefinition));
+    const groups = (changes.groups ?? []).map((g) => normalizeStoredGroup(g));
+    const given = new Set(defs.map((d) => d.name));
+    const nowMs = Date.now();
+    const records: CatalogRecord[] = [];
+    const known = await this.findDefinitions(defs.map((d) => d.name));
+    defs.forEach((def, i) => {
+      const current = known[i];
+      if (!current) {
+        records.push(featureRecord(def, 1, null));
+        return;
+      }
+      const diff = diffDefinitions(current, def);
+      if (diff.immutable.length > 0) throw incompatibleFeatureChange(def.name, diff.immutable);
+      if (diff.mutable.length > 0) records.push(featureRecord(def, current.version + 1, nowMs));
+    });
+    const members = [...new Set(groups.flatMap((g) => g.featureNames))];
+    const found = await this.findDefinitions(members);
+    const missing = members.find((name, i) => found[i] === undefined && !given.has(name));
+    if (missing !== undefined) throw new FeatureNotFoundError(missing);
+    await this.getGroups(groups.map((g) => g.name));
+    for (const group of groups) {
+      const current = this.groups.get(group.name);
+      if (!current) {
+        records.push(groupRecord(group, 1));
+        continue;
+      }
+      const refused = groupChangeError(current.group, group);
+      if (refused) throw refused;
+      if (encodeGroup(current.group) !== encodeGroup(group))
+        records.push(groupRecord(group, current.version + 1));
+    }
+    records.push(...(changes.records ?? []));
+    if (records.length > 0) await this.commit(records);
+  }
+
+  /**
+   * The definition of a registered feature: its newest version, or exactly `version`; `null`
+   * when there is no such feature or version.
+   */
+  async getDefinition(featureName: string, version?: number): Promise<DefinitionVersion | null> {
+    if (version === undefined) return (await this.findDefinitions([featureName]))[0] ?? null;
+    const [versions] = await this.findVersions([featureName]);
+    return versions?.find((v) => v.version === version) ?? null;
+  }
+
+  /** Every version of a feature's definition, oldest first; empty when it is not registered. */
+  async definitionVersions(featureName: string): Promise<DefinitionVersion[]> {
+    const [versions] = await this.findVersions([featureName]);
+    return versions ? [...versions] : [];
   }
 
   /** The definitions of several features, in order (`null` where unregistered), in at most one backend call. */
-  async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+  async getDefinitions(featureNames: readonly string[]): Promise<(DefinitionVersion | null)[]> {
     return (await this.findDefinitions(featureNames)).map((def) => def ?? null);
   }
 
-  /** Every registered definition, sorted by name. */
-  async listFeatures(): Promise<NormalizedDefinition[]> {
+  /** Every registered definition (its newest version), sorted by name. */
+  async listFeatures(): Promise<DefinitionVersion[]> {
     await this.ensureOpen();
     const all = await this.loadDefinitions();
-    for (const def of all) this.definitions.set(def.name, def);
-    return all.sort(byName);
+    for (const [name, versions] of all) this.definitions.set(name, versions);
+    return [...all.values()].map((versions) => versions.at(-1) as DefinitionVersion).sort(byName);
   }
 
   // ---- groups -------------------------------------------------------------------------------
@@ -258,12 +399,16 @@ export class FeatureStore {
     const known = await this.findDefinitions(group.featureNames);
     const missing = group.featureNames.find((name, i) => known[i] === undefined && !given.has(name));
     if (missing !== undefined) throw new FeatureNotFoundError(missing);
-    for (const def of defs) {
+    const fresh = defs.filter((def) => {
       const registered = known[group.featureNames.indexOf(def.name)];
       if (registered) sameOrConflict(registered, def);
-    }
-    await this.commit([...defs.map(featureRecord), groupRecord(group)]);
-    return this.groups.get(group.name) as StoredGroup;
+      return registered === undefined;
+    });
+    const [stored] = await this.getGroups([group.name]);
+    if (stored && encodeGroup(stored) === encodeGroup(group)) return stored;
+    if (stored) throw groupConflictOf(group.name);
+    await this.commit([...fresh.map((def) => featureRecord(def, 1, null)), groupRecord(group, 1)]);
+    return (this.groups.get(group.name) as { group: StoredGroup }).group;
   }
 
   /** A group by name, or `null`. */
@@ -274,19 +419,20 @@ export class FeatureStore {
   /** Several groups by name, in order (`null` where there is none), in at most one backend call. */
   async getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {
     await this.ensureOpen();
+    this.refreshCatalog();
     const missing = [...new Set(names.filter((n) => !this.groups.has(n) && isValidName(n)))];
     if (missing.length > 0) {
-      for (const group of await this.loadGroups(missing)) this.groups.set(group.name, group);
+      for (const stored of await this.loadGroups(missing)) this.groups.set(stored.group.name, stored);
     }
-    return names.map((name) => this.groups.get(name) ?? null);
+    return names.map((name) => this.groups.get(name)?.group ?? null);
   }
 
   /** Every group, sorted by name. */
   async listGroups(): Promise<StoredGroup[]> {
     await this.ensureOpen();
     const all = await this.loadGroups();
-    for (const group of all) this.groups.set(group.name, group);
-    return all.sort(byName);
+    for (const stored of all) this.groups.set(stored.group.name, stored);
+    return all.map((stored) => stored.group).sort(byName);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -383,7 +529,8 @@ export class FeatureStore {
     entityId: string,
     options: ReadOptions = {},
   ): Promise<FeatureValue | null> {
-    const def = await this.requireDefinition(featureName);
+    const [versions] = await this.findVersions([featureName]);
+    if (!versions) throw new FeatureNotFoundError(featureName);
     const key = { featureName, entityId: checkEntityId(entityId) };
     const { version, asOf } = options ?? {};
     if (version !== undefined && asOf !== undefined) {
@@ -410,6 +557,8 @@ export class FeatureStore {
         { featureName, entityId },
       );
     }
+    // The TTL in force at the instant read: the newest version's for a current read.
+    const def = asOf === undefined ? (versions.at(-1) as DefinitionVersion) : definitionAt(versions, refMs);
     return entry && !isExpired(def, entry, refMs) ? toValue(key, entry, now) : null;
   }
 
@@ -612,7 +761,7 @@ export class FeatureStore {
     if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_TRAINING_CHUNK) {
       throw new ValidationError(`chunkSize must be an integer from 1 to ${MAX_TRAINING_CHUNK}`);
     }
-    const defs = await this.requireDefinitions(featureNames);
+    const defs = await this.requireVersions(featureNames);
     let first = 0;
     let pending: Promise<TrainingRow<R>[]> | undefined;
     for await (const chunk of inChunks(rows, chunkSize)) {
@@ -632,7 +781,7 @@ export class FeatureStore {
     chunk: readonly R[],
     first: number,
     featureNames: readonly string[],
-    defs: readonly NormalizedDefinition[],
+    defs: readonly (readonly DefinitionVersion[])[],
   ): Promise<TrainingRow<R>[]> {
     const asOf: AsOfRow[] = chunk.map((row, i) => checkEntityRow(row, first + i));
     const stored = await this.call(() => this.#driver.readAsOf(asOf, featureNames));
@@ -643,9 +792,10 @@ export class FeatureStore {
       const values: Record<string, FeatureData | null> = {};
       const entries: VectorEntry[] = new Array(width);
       for (let f = 0; f < width; f++) {
+        // Each row reads the definition in force at its own instant: its TTL and its default.
         const entry = servedEntry(
           featureNames[f] as string,
-          defs[f] as NormalizedDefinition,
+          definitionAt(defs[f] as readonly DefinitionVersion[], refMs),
           stored[r * width + f],
           refMs,
         );
@@ -669,7 +819,15 @@ export class FeatureStore {
     const now = Date.now();
     const refMs = asOf === undefined ? now : checkEventTime(asOf, "asOf");
     if (entityIds.length === 0) return [];
-    const defs = await this.findDefinitions(featureNames);
+    const versions = await this.findVersions(featureNames);
+    // The definitions in force at the instant read: the newest for a current read.
+    const defs = versions.map((v) =>
+      v === undefined
+        ? undefined
+        : asOf === undefined
+          ? (v.at(-1) as DefinitionVersion)
+          : definitionAt(v, refMs),
+    );
     const known = featureNames.filter((_, i) => defs[i] !== undefined);
     const stored: AsOfEntry[] =
       known.length === 0
@@ -781,17 +939,24 @@ export class FeatureStore {
    * backend once (another process may have registered the name); a name that is still unknown is
    * not asked about again for a second, and a name that cannot be valid is never asked about.
    */
-  private async findDefinitions(names: readonly string[]): Promise<(NormalizedDefinition | undefined)[]> {
+  private async findDefinitions(names: readonly string[]): Promise<(DefinitionVersion | undefined)[]> {
+    return (await this.findVersions(names)).map((versions) => versions?.at(-1));
+  }
+
+  /** Every version of the definitions of the names, in order: see {@link findDefinitions}. */
+  private async findVersions(
+    names: readonly string[],
+  ): Promise<(readonly DefinitionVersion[] | undefined)[]> {
     await this.ensureOpen();
+    this.refreshCatalog();
     const now = Date.now();
     const missing = names.filter(
       (n) => !this.definitions.has(n) && isValidName(n) && (this.unknownNames.get(n) ?? 0) <= now,
     );
     if (missing.length > 0) {
-      const found = await this.loadDefinitions(missing);
-      for (const def of found) {
-        this.definitions.set(def.name, def);
-        this.unknownNames.delete(def.name);
+      for (const [name, versions] of await this.loadDefinitions(missing)) {
+        this.definitions.set(name, versions);
+        this.unknownNames.delete(name);
       }
       if (this.unknownNames.size > 10_000) this.unknownNames.clear();
       for (const name of missing) if (!this.definitions.has(name)) this.unknownNames.set(name, now + 1000);
@@ -799,18 +964,69 @@ export class FeatureStore {
     return names.map((name) => this.definitions.get(name));
   }
 
-  private async requireDefinition(featureName: string): Promise<NormalizedDefinition> {
+  /**
+   * Over a backend other processes share, looks up the cached definitions and groups again once
+   * they are {@link StoreOptions.catalogRefreshMs} old: in the background, in one call per kind,
+   * one refresh at a time. A version this process saved meanwhile is never replaced by an older
+   * answer.
+   */
+  private refreshCatalog(): void {
+    if (
+      this.catalogRefreshMs <= 0 ||
+      this.refreshing ||
+      Date.now() - this.checkedAtMs < this.catalogRefreshMs
+    ) {
+      return;
+    }
+    this.checkedAtMs = Date.now();
+    this.refreshing = (async () => {
+      const features = [...this.definitions.keys()];
+      const groups = [...this.groups.keys()];
+      if (features.length > 0) {
+        for (const [name, versions] of await this.loadDefinitions(features)) {
+          const cached = this.definitions.get(name)?.at(-1)?.version ?? 0;
+          if ((versions.at(-1)?.version ?? 0) >= cached) this.definitions.set(name, versions);
+        }
+      }
+      if (groups.length > 0) {
+        for (const stored of await this.loadGroups(groups)) {
+          if (stored.version >= (this.groups.get(stored.group.name)?.version ?? 0)) {
+            this.groups.set(stored.group.name, stored);
+          }
+        }
+      }
+    })()
+      .catch((err: unknown) => {
+        // The cache stays as it was; the next read after the interval tries again.
+        logger.warn({ err }, "could not refresh the cached definitions");
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+  }
+
+  private async requireDefinition(featureName: string): Promise<DefinitionVersion> {
     const [def] = await this.findDefinitions([featureName]);
     if (!def) throw new FeatureNotFoundError(featureName);
     return def;
   }
 
+  /** The newest version of a feature just saved (so cached). */
+  private newestDefinition(featureName: string): DefinitionVersion {
+    return this.definitions.get(featureName)?.at(-1) as DefinitionVersion;
+  }
+
+  /** The newest definitions of all the names, in order (see {@link requireVersions}). */
+  private async requireDefinitions(featureNames: readonly string[]): Promise<DefinitionVersion[]> {
+    return (await this.requireVersions(featureNames)).map((versions) => versions.at(-1) as DefinitionVersion);
+  }
+
   /**
-   * The definitions of all the names, in order.
+   * Every version of the definitions of all the names, in order.
    * @throws FeatureNotFoundError for the first unregistered name; ValidationError for a name that
    *   is not a string or occurs twice.
    */
-  private async requireDefinitions(featureNames: readonly string[]): Promise<NormalizedDefinition[]> {
+  private async requireVersions(featureNames: readonly string[]): Promise<(readonly DefinitionVersion[])[]> {
     if (!Array.isArray(featureNames)) throw new ValidationError("feature names must be a list");
     for (const name of featureNames) {
       if (typeof name !== "string") throw new ValidationError("feature names must be strings");
@@ -818,19 +1034,14 @@ export class FeatureStore {
     const twice = featureNames.find((name, i) => featureNames.indexOf(name) !== i);
     if (twice !== undefined)
       throw new ValidationError(`feature "${twice}" is named twice`, { featureName: twice });
-    const defs = await this.findDefinitions(featureNames);
+    const defs = await this.findVersions(featureNames);
     const missing = featureNames.findIndex((_, i) => defs[i] === undefined);
     if (missing >= 0) throw new FeatureNotFoundError(featureNames[missing] as string);
-    return defs as NormalizedDefinition[];
+    return defs as (readonly DefinitionVersion[])[];
   }
 
   private normalize(definition: FeatureDefinition): NormalizedDefinition {
-    const shaped = normalizeDefinition(definition);
-    const defaultValue =
-      shaped.defaultValue === null
-        ? null
-        : checkValue({ ...shaped, defaultValue: null }, shaped.defaultValue);
-    return deepFreeze({ ...shaped, defaultValue: canonicalValue(defaultValue) });
+    return checkDefinition(definition);
   }
 
   /** Opens the store first, then runs a catalog call like any other backend call. */
@@ -839,14 +1050,23 @@ export class FeatureStore {
     return this.call(fn);
   }
 
-  /** The latest definitions with these names (all when omitted), from the backend. */
-  private async loadDefinitions(names?: readonly string[]): Promise<NormalizedDefinition[]> {
-    return (await this.openCatalog.latest("feature", names)).map((r) => decodeDefinition(r.body));
+  /** Every version of the definitions with these names (all when omitted), from the backend. */
+  private async loadDefinitions(names?: readonly string[]): Promise<Map<string, DefinitionVersion[]>> {
+    const found = new Map<string, DefinitionVersion[]>();
+    for (const record of await this.openCatalog.versions("feature", names)) {
+      const versions = found.get(record.name) ?? [];
+      versions.push(decodeDefinitionVersion(record.body, record.version));
+      found.set(record.name, versions);
+    }
+    return found;
   }
 
   /** The latest groups with these names (all when omitted), from the backend. */
-  private async loadGroups(names?: readonly string[]): Promise<StoredGroup[]> {
-    return (await this.openCatalog.latest("group", names)).map((r) => decodeGroup(r.body));
+  private async loadGroups(names?: readonly string[]): Promise<{ group: StoredGroup; version: number }[]> {
+    return (await this.openCatalog.latest("group", names)).map((r) => ({
+      group: decodeGroup(r.body),
+      version: r.version,
+    }));
   }
 
   /**
@@ -860,16 +1080,25 @@ export class FeatureStore {
     records.forEach((record, i) => {
       const body = stored[i];
       if (body === null || body === undefined) return;
-      if (record.kind === "feature") this.definitions.set(record.name, decodeDefinition(body));
-      else this.groups.set(record.name, decodeGroup(body));
+      if (record.kind === "feature") {
+        const kept = (this.definitions.get(record.name) ?? []).filter((v) => v.version < record.version);
+        this.definitions.set(record.name, [...kept, decodeDefinitionVersion(body, record.version)]);
+      } else if (record.kind === "group") {
+        const cached = this.groups.get(record.name);
+        if (!cached || cached.version <= record.version) {
+          this.groups.set(record.name, { group: decodeGroup(body), version: record.version });
+        }
+      }
     });
     const lost = records[conflict];
-    if (lost?.kind === "feature") throw conflictOf(lost.name);
-    if (lost) {
-      throw new ConflictError(`feature group "${lost.name}" is already registered with different content`, {
-        groupName: lost.name,
-      });
+    if (lost && lost.version > 1) {
+      throw new ConflictError(
+        `${lost.kind} "${lost.name}" got version ${lost.version} from another writer meanwhile: nothing was saved; look again and retry`,
+        { name: lost.name, kind: lost.kind },
+      );
     }
+    if (lost?.kind === "feature") throw conflictOf(lost.name);
+    if (lost) throw groupConflictOf(lost.name);
     for (const record of records) this.unknownNames.delete(record.name);
   }
 }
@@ -878,22 +1107,33 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function featureRecord(def: NormalizedDefinition): CatalogRecord {
-  return { kind: "feature", name: def.name, version: 1, body: encodeDefinition(def) };
+function featureRecord(
+  def: NormalizedDefinition,
+  version: number,
+  validFromMs: number | null,
+): CatalogRecord {
+  return { kind: "feature", name: def.name, version, body: encodeDefinitionVersion(def, validFromMs) };
 }
 
-function groupRecord(group: StoredGroup): CatalogRecord {
-  return { kind: "group", name: group.name, version: 1, body: encodeGroup(group) };
+function groupRecord(group: StoredGroup, version: number): CatalogRecord {
+  return { kind: "group", name: group.name, version, body: encodeGroup(group) };
 }
 
 function conflictOf(featureName: string): ConflictError {
-  return new ConflictError(`feature "${featureName}" is already registered with a different definition`, {
-    featureName,
+  return new ConflictError(
+    `feature "${featureName}" is already registered with a different definition: change its description, tags, TTL or default with updateFeature (or featurestore apply); anything else needs a new feature name`,
+    { featureName },
+  );
+}
+
+function groupConflictOf(groupName: string): ConflictError {
+  return new ConflictError(`feature group "${groupName}" is already registered with different content`, {
+    groupName,
   });
 }
 
 /** The stored definition when it says the same as the wanted one. @throws ConflictError otherwise. */
-function sameOrConflict(stored: NormalizedDefinition, wanted: NormalizedDefinition): NormalizedDefinition {
+function sameOrConflict<D extends NormalizedDefinition>(stored: D, wanted: NormalizedDefinition): D {
   if (encodeDefinition(stored) !== encodeDefinition(wanted)) throw conflictOf(wanted.name);
   return stored;
 }

@@ -144,6 +144,8 @@ export function describeConformance(harness: BackendHarness): void {
             ttlSeconds: 3600,
             description: "clicks in 7 days",
             dimension: null,
+            version: 1,
+            validFromMs: null,
           },
         ]);
       });
@@ -803,6 +805,164 @@ export function describeConformance(harness: BackendHarness): void {
         const copy = structuredClone(input);
         transform.apply(input);
         expect(input).toEqual(copy);
+      });
+    });
+
+    describe("definition versions", () => {
+      const DAY = 86_400_000;
+
+      it("stores a change of the mutable fields as the next version, keeping the old ones readable", async () => {
+        await store.registerFeature(num("clicks", { defaultValue: 0, description: "clicks", tags: ["web"] }));
+        const before = Date.now();
+        const v2 = await store.updateFeature("clicks", { description: "clicks in 7 days", ttlSeconds: 3600 });
+        expect(v2).toMatchObject({
+          version: 2,
+          description: "clicks in 7 days",
+          ttlSeconds: 3600,
+          tags: ["web"],
+        });
+        expect(v2.validFromMs).toBeGreaterThanOrEqual(before);
+        // No change is a no-op; null clears a field.
+        expect((await store.updateFeature("clicks", { ttlSeconds: 3600 })).version).toBe(2);
+        expect(await store.updateFeature("clicks", { tags: null, defaultValue: null })).toMatchObject({
+          version: 3,
+          tags: [],
+          defaultValue: null,
+          ttlSeconds: 3600,
+        });
+        expect((await store.getDefinition("clicks", 1))?.description).toBe("clicks");
+        expect((await store.getDefinition("clicks"))?.version).toBe(3);
+        expect(await store.getDefinition("clicks", 4)).toBeNull();
+        expect((await store.definitionVersions("clicks")).map((v) => [v.version, v.description])).toEqual([
+          [1, "clicks"],
+          [2, "clicks in 7 days"],
+          [3, "clicks in 7 days"],
+        ]);
+        expect((await store.listFeatures()).map((d) => [d.name, d.version])).toEqual([["clicks", 3]]);
+        // Another store over the same data reads the same versions.
+        if (backend.capabilities.sharedAcrossProcesses) {
+          const other = await reopened();
+          expect((await other.definitionVersions("clicks")).map((v) => v.version)).toEqual([1, 2, 3]);
+          expect((await other.getDefinition("clicks", 2))?.validFromMs).toBe(v2.validFromMs);
+        }
+        expect(await errorCode(store.updateFeature("ghost", { description: "x" }))).toBe("FEATURE_NOT_FOUND");
+        expect(await errorCode(store.updateFeature("clicks", { ttlSeconds: -1 }))).toBe("VALIDATION_FAILED");
+        expect(await errorCode(store.updateFeature("clicks", { defaultValue: "many" }))).toBe(
+          "VALIDATION_FAILED",
+        );
+        expect((await store.getDefinition("clicks"))?.version).toBe(3);
+      });
+
+      it("refuses a change of type, value type or dimension, saying to use a new name, and saves nothing", async () => {
+        await store.registerFeature(num("score"));
+        await store.registerFeature({
+          name: "emb",
+          featureType: "EMBEDDING",
+          valueType: "LIST",
+          dimension: 3,
+        });
+        const refusals = [
+          { ...num("score", { description: "new" }), valueType: ValueType.INT },
+          { name: "emb", featureType: FeatureType.EMBEDDING, valueType: ValueType.LIST, dimension: 4 },
+        ];
+        for (const wanted of refusals) {
+          try {
+            await store.saveDefinitions({ features: [num("fresh"), wanted] });
+            throw new Error("expected a refusal");
+          } catch (err) {
+            expect((err as FeatureStoreError).code).toBe("INCOMPATIBLE_CHANGE");
+            expect((err as Error).message).toMatch(/new feature name/);
+          }
+        }
+        expect(await store.getDefinition("fresh")).toBeNull();
+        expect((await store.definitionVersions("score")).map((v) => v.version)).toEqual([1]);
+        expect(await errorCode(store.registerFeature(num("score", { description: "x" })))).toBe("CONFLICT");
+      });
+
+      it("saves features and group versions all or nothing", async () => {
+        await store.saveDefinitions({
+          features: [num("a"), num("b")],
+          groups: [{ name: "g", featureNames: ["a", "b"], description: "first", tags: [] }],
+        });
+        await store.saveDefinitions({
+          features: [num("a", { description: "changed" }), num("c")],
+          groups: [{ name: "g", featureNames: ["a", "b"], description: "second", tags: ["x"] }],
+        });
+        expect((await store.getDefinition("a"))?.version).toBe(2);
+        expect(await store.getGroup("g")).toMatchObject({ description: "second", tags: ["x"] });
+        // A group whose features change is refused, and takes the rest with it.
+        expect(
+          await errorCode(
+            store.saveDefinitions({
+              features: [num("d"), num("b", { description: "changed" })],
+              groups: [{ name: "g", featureNames: ["a", "b", "c"], description: "second", tags: ["x"] }],
+            }),
+          ),
+        ).toBe("INCOMPATIBLE_CHANGE");
+        expect(await store.getDefinition("d")).toBeNull();
+        expect((await store.getDefinition("b"))?.version).toBe(1);
+        expect((await store.getGroup("g"))?.featureNames).toEqual(["a", "b"]);
+      });
+
+      it("reads, vectors and training sets use the version in force at the instant read", async () => {
+        await store.registerFeature(num("clicks", { defaultValue: 0 }));
+        const old = new Date(Date.now() - 10 * DAY);
+        await store.setValue("clicks", "u1", 5, { eventTime: old });
+        const beforeChange = new Date(Date.now() - DAY);
+        await store.updateFeature("clicks", { ttlSeconds: 2 * 86_400, defaultValue: -1 });
+        const afterChange = new Date();
+        // Now version 2 is in force: the 10-day-old value has expired and its default is -1.
+        expect(await store.getValue("clicks", "u1")).toBeNull();
+        expect((await store.getVector("u1", ["clicks"])).values.clicks).toBe(-1);
+        expect((await store.getVector("u1", ["clicks"], { asOf: afterChange })).values.clicks).toBe(-1);
+        // A day ago version 1 was in force: no TTL, default 0.
+        expect((await store.getValue("clicks", "u1", { asOf: beforeChange }))?.value).toBe(5);
+        expect((await store.getVector("u1", ["clicks"], { asOf: beforeChange })).values.clicks).toBe(5);
+        expect((await store.getVector("u2", ["clicks"], { asOf: beforeChange })).values.clicks).toBe(0);
+        const rows = [
+          { entityId: "u1", timestamp: beforeChange },
+          { entityId: "u1", timestamp: afterChange },
+          { entityId: "u2", timestamp: beforeChange },
+          { entityId: "u2", timestamp: afterChange },
+        ];
+        const chunks: number[] = [];
+        for await (const chunk of store.trainingSet(rows, ["clicks"], { chunkSize: 3 })) {
+          for (const row of chunk) chunks.push(row.values.clicks as number);
+        }
+        expect(chunks).toEqual([5, -1, 0, -1]);
+      });
+
+      it("applies concurrent updates from several stores as distinct versions, none lost", async ({
+        skip,
+      }) => {
+        if (!backend.capabilities.sharedAcrossProcesses) skip();
+        await store.registerFeature(num("shared"));
+        const stores = [store, ...(await Promise.all([1, 2, 3].map(() => reopened())))];
+        await Promise.all(stores.map((s) => s.getDefinition("shared")));
+        await Promise.all(stores.map((s, i) => s.updateFeature("shared", { description: `from ${i}` })));
+        const versions = await (await reopened()).definitionVersions("shared");
+        expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
+        expect(
+          versions
+            .slice(1)
+            .map((v) => v.description)
+            .sort(),
+        ).toEqual(["from 0", "from 1", "from 2", "from 3"]);
+      });
+
+      it("serves a version saved by another store once its cache is refreshed", async ({ skip }) => {
+        if (!backend.capabilities.sharedAcrossProcesses) skip();
+        await store.registerFeature(num("ttl", { defaultValue: 1 }));
+        const other = await reopened();
+        expect((await other.getVector("u", ["ttl"])).values.ttl).toBe(1);
+        await store.updateFeature("ttl", { defaultValue: 2 });
+        await expect
+          .poll(async () => (await other.getVector("u", ["ttl"])).values.ttl, {
+            timeout: 10_000,
+            interval: 200,
+          })
+          .toBe(2);
+        expect((await other.getDefinition("ttl"))?.version).toBe(2);
       });
     });
 

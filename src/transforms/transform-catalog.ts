@@ -83,6 +83,23 @@ export class TransformCatalog {
     return { transform: decodeTransform(record.name, record.version, record.body), created };
   }
 
+  /**
+   * What {@link register} would store now, storing nothing: the declaration checked and fitted,
+   * and the newest version of its name (`null` when there is none), with whether it says exactly
+   * the same (then register is a no-op).
+   * @throws ValidationError, FeatureNotFoundError as register does.
+   */
+  async preview(
+    declaration: TransformDeclaration,
+  ): Promise<{ newest: StoredTransform | null; unchanged: boolean }> {
+    const prepared = await prepareTransform(declaration, this.store, { fitLimit: this.fitLimit });
+    const [newest] = await this.store.catalog.latest("transform", [prepared.name]);
+    return {
+      newest: newest ? decodeTransform(newest.name, newest.version, newest.body) : null,
+      unchanged: newest?.body === encodeTransform(prepared),
+    };
+  }
+
   /** A version of a transform (the newest when `version` is omitted), or `null`. */
   async get(name: string, version?: number): Promise<StoredTransform | null> {
     if (!isValidName(name)) return null;

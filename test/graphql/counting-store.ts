@@ -1,10 +1,10 @@
 import {
+  type DefinitionVersion,
   type FeatureCoverage,
   type FeatureStoreError,
   type FeatureValue,
   type FeatureVector,
   InMemoryFeatureStore,
-  type NormalizedDefinition,
   type ReadOptions,
   type StoredGroup,
   type VectorReadOptions,
@@ -65,14 +65,14 @@ export class CountingStore extends InMemoryFeatureStore {
     this.vectorsCalls.push(call);
   }
 
-  override async getDefinitions(featureNames: readonly string[]): Promise<(NormalizedDefinition | null)[]> {
+  override async getDefinitions(featureNames: readonly string[]): Promise<(DefinitionVersion | null)[]> {
     this.definitionsCalls.push([...featureNames]);
     return super.getDefinitions(featureNames);
   }
 
-  override async getDefinition(featureName: string): Promise<NormalizedDefinition | null> {
+  override async getDefinition(featureName: string, version?: number): Promise<DefinitionVersion | null> {
     this.definitionCalls++;
-    return super.getDefinition(featureName);
+    return super.getDefinition(featureName, version);
   }
 
   override async getGroups(names: readonly string[]): Promise<(StoredGroup | null)[]> {

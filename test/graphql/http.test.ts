@@ -1,6 +1,6 @@
 import { Kind, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { DEMO_GROUPS, DEMO_OPERATIONS, loadDemoDataIfEmpty } from "../../src/graphql/demo-data.js";
+import { DEMO_OPERATIONS, loadDemoDataIfEmpty, readDemoDefinitions } from "../../src/graphql/demo-data.js";
 import { FeatureService, InMemoryFeatureStore } from "../../src/index.js";
 import { post, testApp } from "./client.js";
 
@@ -63,7 +63,8 @@ describe("the demo data set", () => {
   it("is loaded into an empty store only", async () => {
     const service = new FeatureService(new InMemoryFeatureStore());
     expect(await loadDemoDataIfEmpty(service)).toBe(true);
-    expect((await service.listGroups()).map((g) => g.name)).toEqual(DEMO_GROUPS.map((g) => g.name).sort());
+    const declared = ((await readDemoDefinitions()).groups ?? []).map((g) => g.name);
+    expect((await service.listGroups()).map((g) => g.name)).toEqual(declared.sort());
     await service.ingest({ age: 99 }, "user-1");
     expect(await loadDemoDataIfEmpty(service)).toBe(false);
     expect((await service.store.getValue("age", "user-1"))?.value).toBe(99);

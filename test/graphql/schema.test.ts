@@ -63,10 +63,19 @@ describe("the schema contract", () => {
     );
     expect(fieldsOf("IngestResult")).toEqual(["entityId", "values"]);
     expect(fieldsOf("IngestBatchResult")).toEqual(["processed", "skipped"]);
-    // The input mirrors the output type's field names, but for what the store computes.
+    // The input mirrors the output type's field names, but for what the store computes or assigns.
+    const assigned = ["coverage", "validFrom", "version", "versions"];
     expect(fieldsOf("FeatureDefinitionInput")).toEqual(
-      fieldsOf("FeatureDefinition").filter((name) => name !== "coverage"),
+      fieldsOf("FeatureDefinition").filter((field) => !assigned.includes(field)),
     );
+    // An update names the feature and can change only the mutable fields.
+    expect(fieldsOf("FeatureUpdateInput")).toEqual([
+      "defaultValue",
+      "description",
+      "name",
+      "tags",
+      "ttlSeconds",
+    ]);
     expect(fieldsOf("FeatureGroupInput")).toEqual(["description", "features", "name", "tags"]);
   });
 

@@ -4,7 +4,7 @@
  * type-checked by a strict consumer. The build is the one test/build-once.ts made.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,6 +166,24 @@ describe("the installed package", { timeout: 300_000 }, () => {
     } finally {
       server.kill();
     }
+  });
+
+  it("applies a definitions file with the schema the package ships", async () => {
+    const file = join(work, "definitions.yaml");
+    writeFileSync(
+      file,
+      "features:\n  - { name: visits, featureType: NUMERIC, valueType: INT, defaultValue: 0 }\n",
+    );
+    const store = `sqlite://${join(work, "applied.db")}`;
+    const applied = expectSuccess(await run(bin, ["apply", file, "--store-url", store], consumer));
+    expect(applied.stdout).toContain("+ feature visits: to add");
+    const invalid = join(work, "invalid.yaml");
+    writeFileSync(invalid, "features:\n  - { name: visits, featureType: NUMBER, valueType: INT }\n");
+    const refused = await run(bin, ["plan", invalid, "--store-url", store], consumer);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("/features/0/featureType: must be one of NUMERIC");
+    const schema = join(consumer, "node_modules", "featurestore", "schemas", "definitions.schema.json");
+    expect(JSON.parse(readFileSync(schema, "utf8")).title).toBe("featurestore definitions");
   });
 
   it("starts a server through featurestore/api that answers queries", async () => {

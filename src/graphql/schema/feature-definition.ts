@@ -1,11 +1,29 @@
-import type { FeatureData, FeatureDefinition, NormalizedDefinition } from "../../core/models.js";
+import type { DefinitionVersion } from "../../core/definition-version.js";
+import type { DefinitionChanges, FeatureData, FeatureDefinition } from "../../core/models.js";
 import { builder } from "../builder.js";
 import { FeatureTypeEnum, ValueTypeEnum } from "./enums.js";
 
 /** A registered feature's schema. */
-export const FeatureDefinitionRef = builder.objectRef<NormalizedDefinition>("FeatureDefinition").implement({
-  description: "A registered feature: its name, its types, the default served when no live value exists.",
+export const FeatureDefinitionRef = builder.objectRef<DefinitionVersion>("FeatureDefinition");
+
+FeatureDefinitionRef.implement({
+  description:
+    "A registered feature: its name, its types, the default served when no live value exists. One version of its definition: description, tags, TTL and default can change as a new version (updateFeature); reads as of a time use the version in force then.",
   fields: (t) => ({
+    version: t.exposeInt("version", {
+      description: "1 for the definition as registered, one more for each change after it.",
+    }),
+    validFrom: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When this version came into force; null for version 1, in force from the beginning.",
+      resolve: (def) => (def.validFromMs === null ? null : new Date(def.validFromMs)),
+    }),
+    versions: t.field({
+      type: [FeatureDefinitionRef],
+      description: "Every version of this feature's definition, oldest first.",
+      resolve: (def, _args, ctx) => ctx.service.store.definitionVersions(def.name),
+    }),
     name: t.exposeString("name"),
     featureType: t.expose("featureType", { type: FeatureTypeEnum }),
     valueType: t.expose("valueType", { type: ValueTypeEnum }),
@@ -43,6 +61,19 @@ export const FeatureDefinitionInput = builder.inputType("FeatureDefinitionInput"
   }),
 });
 
+/** The input of `updateFeature`: a feature's name and the mutable fields to change. */
+export const FeatureUpdateInput = builder.inputType("FeatureUpdateInput", {
+  description:
+    "Changes to a registered feature's mutable fields, stored as its next definition version. A field left out keeps its value; null clears it. Types and dimension cannot change: register a new feature name instead.",
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    defaultValue: t.field({ type: "JSON" }),
+    tags: t.stringList(),
+    ttlSeconds: t.int(),
+    description: t.string(),
+  }),
+});
+
 /** The shape GraphQL hands over for a {@link FeatureDefinitionInput}. */
 export type FeatureDefinitionInputShape = typeof FeatureDefinitionInput.$inferInput;
 
@@ -77,9 +108,11 @@ builder.queryFields((t) => ({
   feature: t.field({
     type: FeatureDefinitionRef,
     nullable: true,
-    description: "A feature by name, or null when it is not registered.",
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => ctx.loaders.definition.load(name),
+    description:
+      "A feature by name (its newest definition, or exactly `version`), or null when there is no such feature or version.",
+    args: { name: t.arg.string({ required: true }), version: t.arg.int() },
+    resolve: (_root, { name, version }, ctx) =>
+      version == null ? ctx.loaders.definition.load(name) : ctx.service.store.getDefinition(name, version),
   }),
 }));
 
@@ -93,6 +126,24 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const stored = await ctx.service.registerFeature(definitionFromInput(input));
       // A name that read as unregistered earlier in this request now has a definition.
+      ctx.loaders.forgetAll();
+      return stored;
+    },
+  }),
+  updateFeature: t.field({
+    type: FeatureDefinitionRef,
+    nullable: true,
+    description:
+      "Changes a feature's description, tags, TTL or default as its next definition version, in force from now; earlier versions stay readable and in force for reads as of earlier times. No change is a no-op. A change of type or dimension is not possible (INCOMPATIBLE_CHANGE): register a new feature name.",
+    args: { input: t.arg({ type: FeatureUpdateInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const changes: DefinitionChanges = {};
+      // Left out keeps the value, null clears it: GraphQL tells the two apart, so keep them apart.
+      if (input.description !== undefined) changes.description = input.description;
+      if (input.tags !== undefined) changes.tags = input.tags;
+      if (input.ttlSeconds !== undefined) changes.ttlSeconds = input.ttlSeconds;
+      if (input.defaultValue !== undefined) changes.defaultValue = input.defaultValue as FeatureData | null;
+      const stored = await ctx.service.updateFeature(input.name, changes);
       ctx.loaders.forgetAll();
       return stored;
     },

@@ -1,4 +1,5 @@
-import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../../core/models.js";
+import type { DefinitionVersion } from "../../core/definition-version.js";
+import type { FeatureVector, StoredGroup } from "../../core/models.js";
 import { builder } from "../builder.js";
 import { GROUP_VECTOR_COST } from "../limits.js";
 import { definitionFromInput, FeatureDefinitionInput, FeatureDefinitionRef } from "./feature-definition.js";
@@ -29,7 +30,7 @@ const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement
   }),
 });
 
-function isDefinition(value: NormalizedDefinition | Error | null): value is NormalizedDefinition {
+function isDefinition(value: DefinitionVersion | Error | null): value is DefinitionVersion {
   if (value instanceof Error) throw value;
   return value !== null;
 }
