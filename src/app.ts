@@ -79,6 +79,11 @@ export interface AppOptions {
    * set, scraping needs it (or the write token) like any read.
    */
   metricsPublic?: boolean;
+  /**
+   * Count requests and store calls and serve `GET /metrics`. Default true. Turned off (and with
+   * the logger above `info`, so no request lines), requests are not recorded at all.
+   */
+  metrics?: boolean;
 }
 
 /** The app: a fetch-style handler (`app.fetch(request)`) that is also a Node request listener. */
@@ -141,17 +146,20 @@ function yogaLogger(): YogaLogger {
  */
 export function createApp(options: AppOptions): FeatureStoreApp {
   const limits = resolveLimits(options.limits);
-  const metrics = new ApiMetrics(() => events.subscriptions);
+  // Left out entirely when off: the default metrics sample the event loop on a timer.
+  const metrics: ApiMetrics | undefined =
+    options.metrics === false ? undefined : new ApiMetrics((): number => events.subscriptions);
   const events = new FeatureEvents(options.pubsub ?? createFeaturePubSub(), {
     maxSubscriptions: limits.maxSubscriptions,
     maxQueuedEvents: limits.maxQueuedEvents,
-    onEventsDropped: (count) => metrics.eventsDroppedBy(count),
+    onEventsDropped: metrics && ((count) => metrics.eventsDroppedBy(count)),
   });
   const deps = {
     service: options.service,
     limits,
     events,
-    onBatch: (loader: "vectors" | "group" | "definition", size: number) => metrics.batch(loader, size),
+    onBatch:
+      metrics && ((loader: "vectors" | "group" | "definition", size: number) => metrics.batch(loader, size)),
   };
   const graphiql = options.graphiql !== false;
   const documentCache = options.documentCache ?? new DocumentCache();
@@ -159,15 +167,16 @@ export function createApp(options: AppOptions): FeatureStoreApp {
   // Order matters where plugins answer requests or wrap the request parser; see each comment.
   const plugins = [
     // First, so that every request is recorded and logged, however it is answered.
-    useRequestRecord((record, response) => {
-      logRequest(record, response);
-      if (!record.graphql) return;
-      const { operationName, operationType, errorCodes } = record;
-      const seconds = (performance.now() - record.start) / 1000;
-      metrics.requestEnded({ operationName, operationType, errorCodes, seconds });
-    }),
+    (metrics !== undefined || logger.isLevelEnabled("info")) &&
+      useRequestRecord((record, response) => {
+        logRequest(record, response);
+        if (!metrics || !record.graphql) return;
+        const { operationName, operationType, errorCodes } = record;
+        const seconds = (performance.now() - record.start) / 1000;
+        metrics.requestEnded({ operationName, operationType, errorCodes, seconds });
+      }),
     // Paths other than GraphQL: answered before anything below looks at the request.
-    useMetricsEndpoint(metrics, options.service.store, tokens, options.metricsPublic ?? false),
+    metrics && useMetricsEndpoint(metrics, options.service.store, tokens, options.metricsPublic ?? false),
     useHealthEndpoint(options.service.store, options.pubsubState),
     graphiql && useGraphiQLAssets(),
     useTrainingSetEndpoint(options.service, tokens, limits.maxUploadBytes),

@@ -23,6 +23,7 @@ describe("readServerConfig", () => {
       graphiql: true,
       introspection: true,
       fieldSuggestions: true,
+      metrics: true,
       metricsPublic: false,
       defaultTransform: undefined,
       limits: {},

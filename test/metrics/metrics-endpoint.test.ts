@@ -159,6 +159,17 @@ describe("GET /metrics", () => {
   });
 });
 
+describe("metrics turned off", () => {
+  it("serves no /metrics (a coded 404) and still answers GraphQL", async () => {
+    const { app } = await testApp({ metrics: false });
+    expect((await query(app, "{ features { name } }")).errors).toBeUndefined();
+    const response = await app.fetch("http://localhost/metrics");
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe("NOT_FOUND");
+  });
+});
+
 describe("GET /metrics and the tokens", () => {
   const auth = { readToken: "reader-token", writeToken: "writer-token" };
 
