@@ -8,7 +8,13 @@ async function outputOnATerminal(): Promise<string> {
   const command = `${process.execPath} --import tsx src/cli/main.ts`;
   const child = spawn("script", ["-qfec", command, "/dev/null"], {
     cwd: ROOT,
-    env: { ...process.env, FEATURESTORE_LOG_LEVEL: "info", NODE_ENV: "", PORT: "0", FEATURESTORE_URL: "memory://" },
+    env: {
+      ...process.env,
+      FEATURESTORE_LOG_LEVEL: "info",
+      NODE_ENV: "",
+      PORT: "0",
+      FEATURESTORE_URL: "memory://",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so the server under `script` is stopped with it.
     detached: true,
