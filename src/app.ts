@@ -21,8 +21,10 @@ import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscrip
 import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
 import { useImportEndpoint } from "./graphql/plugins/use-import-endpoint.js";
+import { useMetricsEndpoint } from "./graphql/plugins/use-metrics-endpoint.js";
 import { useNotAcceptable } from "./graphql/plugins/use-not-acceptable.js";
 import { useRequestParseErrors } from "./graphql/plugins/use-request-parse-errors.js";
+import { useRequestRecord } from "./graphql/plugins/use-request-record.js";
 import { useSchemaExposure } from "./graphql/plugins/use-schema-exposure.js";
 import { useStrictUtf8 } from "./graphql/plugins/use-strict-utf8.js";
 import { useTrainingSetEndpoint } from "./graphql/plugins/use-training-set-endpoint.js";
@@ -30,7 +32,9 @@ import { useUnhandledRoute } from "./graphql/plugins/use-unhandled-route.js";
 import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media-type.js";
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
 import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
+import { logRequest } from "./graphql/request-log.js";
 import { schema } from "./graphql/schema/index.js";
+import { ApiMetrics } from "./metrics/api-metrics.js";
 import type { FeatureService } from "./service.js";
 import { createFeaturePubSub, type FeaturePubSub } from "./store/changes/change-feed.js";
 
@@ -70,6 +74,16 @@ export interface AppOptions {
   pubsub?: FeaturePubSub;
   /** Reports the pubsub's connection on `/health`; left out, `/health` reports the store only. */
   pubsubState?: () => PubSubState;
+  /**
+   * Serve `GET /metrics` to anyone, whatever the read token. Default false: with a read token
+   * set, scraping needs it (or the write token) like any read.
+   */
+  metricsPublic?: boolean;
+  /**
+   * Count requests and store calls and serve `GET /metrics`. Default true. Turned off (and with
+   * the logger above `info`, so no request lines), requests are not recorded at all.
+   */
+  metrics?: boolean;
 }
 
 /** The app: a fetch-style handler (`app.fetch(request)`) that is also a Node request listener. */
@@ -132,17 +146,37 @@ function yogaLogger(): YogaLogger {
  */
 export function createApp(options: AppOptions): FeatureStoreApp {
   const limits = resolveLimits(options.limits);
+  // Left out entirely when off: the default metrics sample the event loop on a timer.
+  const metrics: ApiMetrics | undefined =
+    options.metrics === false ? undefined : new ApiMetrics((): number => events.subscriptions);
   const events = new FeatureEvents(options.pubsub ?? createFeaturePubSub(), {
     maxSubscriptions: limits.maxSubscriptions,
     maxQueuedEvents: limits.maxQueuedEvents,
+    onEventsDropped: metrics && ((count) => metrics.eventsDroppedBy(count)),
   });
-  const deps = { service: options.service, limits, events };
+  const deps = {
+    service: options.service,
+    limits,
+    events,
+    onBatch:
+      metrics && ((loader: "vectors" | "group" | "definition", size: number) => metrics.batch(loader, size)),
+  };
   const graphiql = options.graphiql !== false;
   const documentCache = options.documentCache ?? new DocumentCache();
   const tokens = bearerTokens(options.auth ?? {});
   // Order matters where plugins answer requests or wrap the request parser; see each comment.
   const plugins = [
+    // First, so that every request is recorded and logged, however it is answered.
+    (metrics !== undefined || logger.isLevelEnabled("info")) &&
+      useRequestRecord((record, response) => {
+        logRequest(record, response);
+        if (!metrics || !record.graphql) return;
+        const { operationName, operationType, errorCodes } = record;
+        const seconds = (performance.now() - record.start) / 1000;
+        metrics.requestEnded({ operationName, operationType, errorCodes, seconds });
+      }),
     // Paths other than GraphQL: answered before anything below looks at the request.
+    metrics && useMetricsEndpoint(metrics, options.service.store, tokens, options.metricsPublic ?? false),
     useHealthEndpoint(options.service.store, options.pubsubState),
     graphiql && useGraphiQLAssets(),
     useTrainingSetEndpoint(options.service, tokens, limits.maxUploadBytes),

@@ -100,6 +100,7 @@ export { compareHistoryPositions, pageOfHistory } from "./store/history-page.js"
 export { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 export { MemoryBackend } from "./store/memory/memory-backend.js";
 export { dropStore, openStore } from "./store/open-store.js";
+export type { StoreObserver } from "./store/store-observers.js";
 export type { EntityRow, PassThrough, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
 export { CompiledTransform } from "./transforms/compiled-transform.js";
 export { STEP_KIND_NAMES } from "./transforms/steps/step-registry.js";

@@ -40,6 +40,10 @@ export interface ServerConfig {
   introspection: boolean;
   /** Suggest similar names in error messages. */
   fieldSuggestions: boolean;
+  /** Count requests and store calls, and serve `GET /metrics`. */
+  metrics: boolean;
+  /** Serve `GET /metrics` without a token even when a read token is set. */
+  metricsPublic: boolean;
   /** The stored transform (`name@version`, or `name`) that reads asking for `applyTransform` get. */
   defaultTransform: string | undefined;
   /** Request limits that differ from the defaults. */
@@ -181,6 +185,18 @@ const SERVER_SETTINGS: Settings<ServerSettings> = {
     type: onOff,
     default: { development: true, production: false },
     help: '"did you mean" hints in errors',
+  },
+  metrics: {
+    env: "FEATURESTORE_METRICS",
+    type: onOff,
+    default: { value: true },
+    help: "count requests and store calls, and serve GET /metrics",
+  },
+  metricsPublic: {
+    env: "FEATURESTORE_METRICS_PUBLIC",
+    type: onOff,
+    default: { value: false },
+    help: "serve GET /metrics without a token even when a read token is set",
   },
   defaultTransform: {
     env: "FEATURESTORE_DEFAULT_TRANSFORM",

@@ -44,6 +44,8 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
     graphiql: config.graphiql,
     introspection: config.introspection,
     fieldSuggestions: config.fieldSuggestions,
+    metrics: config.metrics,
+    metricsPublic: config.metricsPublic,
   };
 }
 

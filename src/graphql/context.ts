@@ -1,7 +1,7 @@
 import type { FeatureService } from "../service.js";
 import type { FeatureEvents } from "./events.js";
 import type { ApiLimits } from "./limits.js";
-import { createLoaders, type Loaders } from "./loaders.js";
+import { type BatchObserver, createLoaders, type Loaders } from "./loaders.js";
 import { ReadBudget } from "./read-budget.js";
 
 /** What every resolver sees as its context. */
@@ -26,6 +26,8 @@ export interface ContextDependencies {
   readonly service: FeatureService;
   readonly limits: ApiLimits;
   readonly events: FeatureEvents;
+  /** Told the size of each DataLoader batch. */
+  readonly onBatch?: BatchObserver;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ContextDependencies {
 export function createContext(deps: ContextDependencies): GraphQLContext {
   return {
     service: deps.service,
-    loaders: createLoaders(deps.service),
+    loaders: createLoaders(deps.service, deps.onBatch),
     readBudget: new ReadBudget(deps.limits.maxEntityIds, deps.limits.maxCost),
     complexityLimit: { complexity: deps.limits.maxCost },
     events: deps.events,

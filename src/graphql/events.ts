@@ -20,6 +20,8 @@ export interface FeatureEventsOptions {
   maxSubscriptions?: number;
   /** Most changes waiting for one stream before it is ended with SUBSCRIBER_TOO_SLOW. */
   maxQueuedEvents?: number;
+  /** Told how many changes a stream ended for being too slow did not get (for metrics). */
+  onEventsDropped?: (count: number) => void;
 }
 
 function subscriberTooSlow(maxQueuedEvents: number): GraphQLError {
@@ -41,6 +43,7 @@ export class FeatureEvents {
   readonly maxQueuedEvents: number;
   private readonly open = new Set<SubscriberQueue<ValueChange>>();
   private closed = false;
+  private readonly onEventsDropped: ((count: number) => void) | undefined;
 
   constructor(
     readonly pubsub: FeaturePubSub,
@@ -48,6 +51,7 @@ export class FeatureEvents {
   ) {
     this.maxSubscriptions = options.maxSubscriptions ?? DEFAULT_LIMITS.maxSubscriptions;
     this.maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_LIMITS.maxQueuedEvents;
+    this.onEventsDropped = options.onEventsDropped;
   }
 
   /** How many streams are open now. */
@@ -87,6 +91,8 @@ export class FeatureEvents {
     const queue: SubscriberQueue<ValueChange> = new SubscriberQueue<ValueChange>({
       maxQueued: this.maxQueuedEvents,
       overflow: () => {
+        // The queued changes and the one that did not fit.
+        this.onEventsDropped?.(queue.length + 1);
         logger.warn(
           { maxQueuedEvents: this.maxQueuedEvents, subscriptions: this.open.size },
           "a subscriber fell too far behind: its stream is ended",

@@ -35,18 +35,25 @@ export interface Loaders {
   forgetAll(): void;
 }
 
+/** Told the size of each batch a loader makes (for metrics). */
+export type BatchObserver = (loader: "vectors" | "group" | "definition", size: number) => void;
+
 /**
  * Creates the loaders of one request. Never share them between requests: their caches are
  * what makes two reads in one request agree, and would serve stale data across requests.
  */
-export function createLoaders(service: FeatureService): Loaders {
+export function createLoaders(service: FeatureService, onBatch?: BatchObserver): Loaders {
   const vectorLoaders = new Map<string, DataLoader<string, FeatureVector>>();
   const transforms = new Map<TransformChoice, Promise<VectorTransform | undefined>>();
-  const group = new DataLoader<string, StoredGroup | null>((names) => service.getGroups(names));
+  const group = new DataLoader<string, StoredGroup | null>((names) => {
+    onBatch?.("group", names.length);
+    return service.getGroups(names);
+  });
   // One lookup for every name gathered in the tick: a group's features, or many groups' at once.
-  const definition = new DataLoader<string, DefinitionVersion | null>((names) =>
-    service.getDefinitions(names),
-  );
+  const definition = new DataLoader<string, DefinitionVersion | null>((names) => {
+    onBatch?.("definition", names.length);
+    return service.getDefinitions(names);
+  });
   const coverage = new DataLoader<string, FeatureCoverage>((names) => service.featureCoverage(names));
   return {
     vectors(featureNames, asOf) {
@@ -56,9 +63,10 @@ export function createLoaders(service: FeatureService): Loaders {
       if (!loader) {
         const names = [...featureNames];
         // A malformed id fails its own field only, not every field batched with it.
-        loader = new DataLoader<string, FeatureVector>((entityIds) =>
-          service.getVectorsSettled(entityIds, names, { asOf }),
-        );
+        loader = new DataLoader<string, FeatureVector>((entityIds) => {
+          onBatch?.("vectors", entityIds.length);
+          return service.getVectorsSettled(entityIds, names, { asOf });
+        });
         vectorLoaders.set(key, loader);
       }
       return loader;

@@ -62,6 +62,7 @@ import {
   statisticsRequest,
 } from "./feature-statistics.js";
 import type { HistoryPosition } from "./history-page.js";
+import { type StoreObserver, StoreObservers } from "./store-observers.js";
 import {
   DEFAULT_TRAINING_CHUNK,
   type EntityRow,
@@ -181,17 +182,18 @@ export class FeatureStore {
   private readonly operationTimeoutMs: number;
   private readonly maxFutureSkewMs: number;
   private readonly catalogRefreshMs: number;
+  private readonly observers = new StoreObservers();
 
   /**
    * @param backend the backend to store in; the store owns it from now on (connects and
    * disconnects it).
    */
   constructor(backend: StoreBackend, options: StoreOptions = {}) {
-    this.#driver = backend;
+    this.#driver = this.observers.observe(backend);
     this.backend = backend.name;
     this.capabilities = Object.freeze({ ...backend.capabilities });
-    this.catalog = new Catalog(backend, (fn) => this.catalogCall(fn));
-    this.openCatalog = new Catalog(backend, (fn) => this.call(fn));
+    this.catalog = new Catalog(this.#driver, (fn) => this.catalogCall(fn));
+    this.openCatalog = new Catalog(this.#driver, (fn) => this.call(fn));
     this.operationTimeoutMs = options.operationTimeoutMs ?? (backend.capabilities.inProcess ? 0 : 5000);
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
     this.catalogRefreshMs = backend.capabilities.sharedAcrossProcesses
@@ -238,6 +240,14 @@ export class FeatureStore {
     } catch (err) {
       return { ok: false, backend: this.backend, detail: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /**
+   * Adds an observer of the backend calls and writes (for metrics); returns the function that
+   * removes it. Several apps over one store each add their own.
+   */
+  observe(observer: StoreObserver): () => void {
+    return this.observers.add(observer);
   }
 
   // ---- definitions --------------------------------------------------------------------------
@@ -481,6 +491,7 @@ export class FeatureStore {
       entries.push({ featureName: def.name, entityId, payload: encodeValue(value), eventTimeMs });
     }
     const versions = await this.call(() => this.#driver.appendEntries(entries));
+    this.observers.valuesWritten(entries.length);
     return entries.map((entry, i) => ({
       featureName: entry.featureName,
       entityId: entry.entityId,

@@ -23,6 +23,8 @@ describe("readServerConfig", () => {
       graphiql: true,
       introspection: true,
       fieldSuggestions: true,
+      metrics: true,
+      metricsPublic: false,
       defaultTransform: undefined,
       limits: {},
       shutdownTimeoutMs: 10_000,
@@ -48,6 +50,7 @@ describe("readServerConfig", () => {
         FEATURESTORE_DEMO_DATA: "false",
         FEATURESTORE_MAX_ENTITY_IDS: "50",
         FEATURESTORE_MAX_DEPTH: "6",
+        FEATURESTORE_METRICS_PUBLIC: "true",
       },
       [],
     );
@@ -59,6 +62,7 @@ describe("readServerConfig", () => {
       readToken: "r",
       corsOrigins: ["https://a.example", "https://b.example"],
       demoData: false,
+      metricsPublic: true,
       limits: { maxEntityIds: 50, maxDepth: 6 },
     });
   });
