@@ -26,7 +26,7 @@ export async function runCluster(config: ServerConfig): Promise<void> {
   let stopping = false;
 
   /** Forks a worker; resolves with its URL once it listens, rejects if it exits before. */
-  const fork = (): Promise<string> => {
+  const fork = (): Promise<{ url: string; pid: number | undefined }> => {
     const worker = cluster.fork();
     workers.add(worker);
     relayChanges(worker, () => workers);
@@ -38,7 +38,7 @@ export async function runCluster(config: ServerConfig): Promise<void> {
         if (message.type === "featurestore:failed") failure = message.message;
         else {
           listening = true;
-          resolve(message.url);
+          resolve({ url: message.url, pid: worker.process.pid });
         }
       });
       worker.on("exit", (code: number | null, signal: string | null) => {
@@ -49,7 +49,7 @@ export async function runCluster(config: ServerConfig): Promise<void> {
         } else if (!stopping) {
           logger.warn({ worker: pid, code, signal }, "a worker died; starting another");
           fork().then(
-            () => logger.info({ workers: workers.size }, "worker replaced"),
+            (replacement) => logger.info({ worker: replacement.pid, workers: workers.size }, "worker replaced"),
             (err: unknown) => {
               // A replacement that cannot start would fail again: stop rather than loop.
               logger.error({ err }, "a replacement worker could not start; stopping");
@@ -84,7 +84,8 @@ export async function runCluster(config: ServerConfig): Promise<void> {
 
   let url: string;
   try {
-    [url = ""] = await Promise.all(Array.from({ length: config.workers }, fork));
+    const started = await Promise.all(Array.from({ length: config.workers }, fork));
+    url = started[0]?.url ?? "";
     if (config.demoData) await loadDemoDataIfEmpty(new FeatureService(store));
   } catch (err) {
     await stopWorkers();

@@ -104,7 +104,8 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
       FEATURESTORE_URL: storeUrl,
       FEATURESTORE_SHUTDOWN_TIMEOUT_MS: "5000",
     });
-  });
+    // Three processes start from source: slow on a loaded machine.
+  }, 120_000);
 
   afterAll(async () => {
     server?.kill();
@@ -167,13 +168,12 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
     process.kill(victim ?? 0, "SIGKILL");
     const died = await server.waitFor((line) => line.msg === "a worker died; starting another");
     expect(died).toMatchObject({ worker: victim, signal: "SIGKILL" });
-    await server.waitFor((line) => line.msg === "worker replaced");
-    const pids = workerPids(server);
-    expect(pids).toHaveLength(3);
-    const replacement = pids[2];
+    const replaced = await server.waitFor((line) => line.msg === "worker replaced");
+    const replacement = Number(replaced.worker);
+    expect([victim, survivor]).not.toContain(replacement);
     expect(await workersAnswering(server.url)).toEqual(new Set([survivor, replacement]));
     await ok(server.url, REGISTER, { name: "after_replacement" });
-  });
+  }, 120_000);
 
   it("drains every worker on SIGTERM, answering the request in flight, and exits 0", async () => {
     const { hostname, port } = new URL(server.url);
