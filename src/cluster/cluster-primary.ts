@@ -49,7 +49,8 @@ export async function runCluster(config: ServerConfig): Promise<void> {
         } else if (!stopping) {
           logger.warn({ worker: pid, code, signal }, "a worker died; starting another");
           fork().then(
-            (replacement) => logger.info({ worker: replacement.pid, workers: workers.size }, "worker replaced"),
+            (replacement) =>
+              logger.info({ worker: replacement.pid, workers: workers.size }, "worker replaced"),
             (err: unknown) => {
               // A replacement that cannot start would fail again: stop rather than loop.
               logger.error({ err }, "a replacement worker could not start; stopping");
