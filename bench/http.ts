@@ -14,6 +14,7 @@ import { pinThisProcess, type ServerProcess, startServerProcess } from "./lib/se
 import { type Summary, summarize } from "./lib/stats.js";
 import { displayUrl, expandUrl, storeUrls } from "./lib/store-urls.js";
 import { formatDuration, formatRate, markdownTable } from "./lib/table.js";
+import { startWorkersServer } from "./lib/workers-server-process.js";
 
 /** Every backend, each in a scratch namespace the run drops when it is done. */
 const DEFAULT_URLS = [
@@ -43,6 +44,15 @@ const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1000);
 const BATCH_ENTITIES = 100;
 /** Distinct `vector` request bodies: each connection cycles through them, so reads spread over entities. */
 const VECTOR_BODIES = Math.min(ENTITIES, 1000);
+
+/**
+ * Server process counts to compare (`BENCH_WORKERS=1,2`): each store is then served by the real
+ * command, `featurestore serve --workers N`, once per count. Unset, the server runs in the
+ * benchmark's own server process as before.
+ */
+const WORKERS = listSetting("BENCH_WORKERS", []).map(Number);
+/** The CPUs the server's processes may use with `BENCH_WORKERS` (`taskset -c`), e.g. `0-1`. */
+const SERVER_CPUS = process.env.BENCH_SERVER_CPUS || undefined;
 
 /** The queries measured, by name; `BENCH_QUERIES` picks some of them. */
 const QUERY_NAMES = ["trivial", "vector", "vectors"] as const;
@@ -373,18 +383,33 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   const loadBefore = loadAverage();
   try {
-    for (const template of storeUrls(DEFAULT_URLS)) {
+    const servers = storeUrls(DEFAULT_URLS).flatMap((template): { template: string; workers?: number }[] =>
+      WORKERS.length === 0
+        ? [{ template, workers: undefined }]
+        : // A memory store lives in one process: it cannot have several.
+          WORKERS.filter((w) => w === 1 || !template.startsWith("memory:")).map((workers) => ({
+            template,
+            workers,
+          })),
+    );
+    for (const { template, workers } of servers) {
       const url = expandUrl(template, tmp);
-      const backend = displayUrl(template);
+      const backend =
+        workers === undefined
+          ? displayUrl(template)
+          : `${displayUrl(template)}, ${workers} worker${workers > 1 ? "s" : ""}`;
       let server: ServerProcess | undefined;
       try {
         progress(`${backend}: starting the server, seeding ${ENTITIES} entities`);
-        server = await startServerProcess({
-          storeUrl: url,
-          entities: ENTITIES,
-          cpuProfileDir,
-          cpu: pin ? 0 : undefined,
-        });
+        server =
+          workers === undefined
+            ? await startServerProcess({
+                storeUrl: url,
+                entities: ENTITIES,
+                cpuProfileDir,
+                cpu: pin ? 0 : undefined,
+              })
+            : await startWorkersServer({ storeUrl: url, entities: ENTITIES, workers, cpus: SERVER_CPUS });
         progress(`${backend}: server ${server.pid} at ${server.url}`);
         rows.push(...(await benchServer(server, backend)));
       } catch (err) {
@@ -407,6 +432,7 @@ async function main(): Promise<void> {
     `${machineLine(machine)}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up, ` +
       `no pipelining, ${ENTITIES} entities seeded` +
       (pin ? ", server pinned to CPU 0 and load generator to CPU 1" : "") +
+      (WORKERS.length > 0 ? `, server processes on CPUs ${SERVER_CPUS ?? "any"}` : "") +
       `; load average (1/5/15 min) ${loadBefore} at the start, ${loadAverage()} at the end`,
     "",
     resultsTable(rows),
