@@ -123,7 +123,8 @@ describe("the featurestore command", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Three processes start from source: slow on a loaded machine.
+  }, 120_000);
 
   it("says in one line that the store cannot be reached", async () => {
     // Nothing listens on port 1: the connection is refused.
