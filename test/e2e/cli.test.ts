@@ -117,7 +117,7 @@ describe("the featurestore command", () => {
         "--store-url",
         `sqlite://${join(dir, "features.db")}`,
       ]);
-      expectOneLineFailure(run, 1, new RegExp(`address already in use 127\\.0\\.0\\.1:${port}`));
+      expectOneLineFailure(run, 1, new RegExp(`EADDRINUSE 127\\.0\\.0\\.1:${port}`));
       expect(run.lines.some((line) => String(line.msg).startsWith("a worker died"))).toBe(false);
       expect(run.lines.some((line) => String(line.msg).startsWith("loaded the demo data"))).toBe(false);
     } finally {
