@@ -14,6 +14,7 @@ import { pinThisProcess, type ServerProcess, startServerProcess } from "./lib/se
 import { type Summary, summarize } from "./lib/stats.js";
 import { displayUrl, expandUrl, storeUrls } from "./lib/store-urls.js";
 import { formatDuration, formatRate, markdownTable } from "./lib/table.js";
+import { startWorkersServer } from "./lib/workers-server-process.js";
 
 /** Every backend, each in a scratch namespace the run drops when it is done. */
 const DEFAULT_URLS = [
@@ -44,6 +45,15 @@ const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 1000);
 const BATCH_ENTITIES = 100;
 /** Distinct `vector` request bodies: each connection cycles through them, so reads spread over entities. */
 const VECTOR_BODIES = Math.min(ENTITIES, 1000);
+
+/**
+ * Server process counts to compare (`BENCH_WORKERS=1,2`): each store is then served by the real
+ * command, `featurestore serve --workers N`, once per count. Unset, the server runs in the
+ * benchmark's own server process as before.
+ */
+const WORKERS = listSetting("BENCH_WORKERS", []).map(Number);
+/** The CPUs the server's processes may use with `BENCH_WORKERS` (`taskset -c`), e.g. `0-1`. */
+const SERVER_CPUS = process.env.BENCH_SERVER_CPUS || undefined;
 
 /** The queries measured, by name; `BENCH_QUERIES` picks some of them. */
 const QUERY_NAMES = ["trivial", "vector", "vectors"] as const;
@@ -435,6 +445,8 @@ interface Target {
   /** Undefined for the floor. */
   readonly storeUrl?: string;
   readonly root?: string;
+  /** Served by `featurestore serve --workers N` (BENCH_WORKERS); undefined for the bench server. */
+  readonly workers?: number;
 }
 
 /**
@@ -455,7 +467,18 @@ function targets(templates: readonly string[], tmp: string): Target[] {
         root: BASELINE_ROOT,
       });
     }
-    list.push({ label: backend, storeUrl: expandUrl(template, tmp) });
+    if (WORKERS.length === 0) {
+      list.push({ label: backend, storeUrl: expandUrl(template, tmp) });
+      continue;
+    }
+    // A memory store lives in one process: it cannot have several.
+    for (const workers of WORKERS.filter((w) => w === 1 || !template.startsWith("memory:"))) {
+      list.push({
+        label: `${backend}, ${workers} worker${workers > 1 ? "s" : ""}`,
+        storeUrl: expandUrl(template.replaceAll("{pid}", `{pid}_w${workers}`), tmp),
+        workers,
+      });
+    }
   }
   return list;
 }
@@ -476,13 +499,21 @@ async function main(): Promise<void> {
       let server: ServerProcess | undefined;
       try {
         progress(`${target.label}: starting the server, seeding ${ENTITIES} entities`);
-        server = await startServerProcess({
-          storeUrl: target.storeUrl,
-          root: target.root,
-          entities: ENTITIES,
-          cpuProfileDir,
-          cpu: pin ? 0 : undefined,
-        });
+        server =
+          target.workers === undefined || target.storeUrl === undefined
+            ? await startServerProcess({
+                storeUrl: target.storeUrl,
+                root: target.root,
+                entities: ENTITIES,
+                cpuProfileDir,
+                cpu: pin ? 0 : undefined,
+              })
+            : await startWorkersServer({
+                storeUrl: target.storeUrl,
+                entities: ENTITIES,
+                workers: target.workers,
+                cpus: SERVER_CPUS,
+              });
         progress(`${target.label}: server ${server.pid} at ${server.url}`);
         rows.push(...(await benchServer(server, target.label)));
       } catch (err) {
@@ -507,6 +538,7 @@ async function main(): Promise<void> {
     `${machineLine(machine)}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up, ` +
       `no pipelining, ${ENTITIES} entities seeded` +
       (pin ? ", server pinned to CPU 0 and load generator to CPU 1" : "") +
+      (WORKERS.length > 0 ? `, server processes on CPUs ${SERVER_CPUS ?? "any"}` : "") +
       `; load average (1/5/15 min) ${loadBefore} at the start, ${loadAverage()} at the end`,
     "",
     resultsTable(rows),

@@ -1,9 +1,11 @@
+import { availableParallelism } from "node:os";
 import { Command, CommanderError } from "commander";
 import { ConfigurationError } from "./core/errors.js";
 import { LOG_LEVELS, type LogLevel } from "./core/logger.js";
 import { type ApiLimits, DEFAULT_LIMITS } from "./graphql/limits.js";
 import {
   addSettingOptions,
+  countOrAuto,
   envOf,
   integer,
   list,
@@ -16,7 +18,7 @@ import {
   text,
   transformReference,
 } from "./settings.js";
-import { storeSchemes } from "./store/backend-registry.js";
+import { findBackend, storeSchemes } from "./store/backend-registry.js";
 
 /** Everything the server is started with. */
 export interface ServerConfig {
@@ -58,6 +60,11 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Most connections open at once; the server closes the ones beyond it on arrival. */
   maxConnections: number;
+  /**
+   * How many server processes share the port (see `runServer`): 1 serves from this process
+   * alone; more fork that many workers through `node:cluster`.
+   */
+  workers: number;
   /**
    * The process's log level, set by `runServer` (which owns the process); `startServer` leaves
    * the logger as it is, since a library user may have set it.
@@ -235,6 +242,12 @@ const SERVER_SETTINGS: Settings<ServerSettings> = {
     default: { value: DEFAULT_HTTP_LIMITS.maxConnections },
     help: "most connections open at once",
   },
+  workers: {
+    env: "FEATURESTORE_WORKERS",
+    type: countOrAuto(availableParallelism),
+    default: { value: 1 },
+    help: "server processes sharing the port (auto: one per core available); more than 1 needs a store every process shares, not memory://",
+  },
   logLevel: {
     env: "FEATURESTORE_LOG_LEVEL",
     type: oneOf("<level>", LOG_LEVELS),
@@ -268,6 +281,12 @@ export function serverConfigFrom(
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     throw new ConfigurationError(
       `the headers timeout (${server.headersTimeoutMs} ms) must not exceed the request timeout (${server.requestTimeoutMs} ms)`,
+    );
+  }
+  const backend = server.workers > 1 ? findBackend(server.storeUrl) : undefined;
+  if (backend?.inProcess === true) {
+    throw new ConfigurationError(
+      `${server.workers} workers cannot serve a ${backend.name} store: each process would hold data of its own; use 1 worker, or a store every process shares`,
     );
   }
   return server;

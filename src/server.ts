@@ -1,11 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AppOptions, createApp, type FeatureStoreApp, GRAPHQL_PATH } from "./app.js";
+import { clusterChangeFeed } from "./cluster/cluster-change-feed.js";
+import { isWorker, namingWorker } from "./cluster/cluster-worker.js";
 import { logger } from "./core/logger.js";
 import { loadDemoDataIfEmpty } from "./graphql/demo-data.js";
 import { requireRequestUrl } from "./request-target.js";
 import type { ServerConfig } from "./server-config.js";
 import { FeatureService } from "./service.js";
+import { findBackend } from "./store/backend-registry.js";
 import type { ChangeFeed } from "./store/changes/change-feed.js";
 import { openChangeFeed } from "./store/changes/open-change-feed.js";
 import type { FeatureStore } from "./store/feature-store.js";
@@ -61,7 +64,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let pubsub: ChangeFeed | undefined;
   let http: Server | undefined;
   try {
-    const changes = await openChangeFeed(config.storeUrl);
+    const changes = await serverChangeFeed(config.storeUrl);
     pubsub = changes;
     const service = new FeatureService(store, { defaultTransform: config.defaultTransform });
     const app = createApp(appOptionsFrom(config, service, changes));
@@ -73,7 +76,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         // slow client hold its connection well past them.
         connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
       },
-      requireRequestUrl(app),
+      isWorker() ? namingWorker(requireRequestUrl(app)) : requireRequestUrl(app),
     );
     server.keepAliveTimeout = config.keepAliveTimeoutMs;
     server.maxConnections = config.maxConnections;
@@ -103,7 +106,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       })();
       return stopping;
     };
-    logger.info({ url, backend: store.backend, pubsub: changes.transport }, "listening");
+    // A worker's "listening" would tell a supervisor the server is up before the others are:
+    // the cluster's primary says "listening" once all of them are.
+    logger.info(
+      { url, backend: store.backend, pubsub: changes.transport },
+      isWorker() ? "worker listening" : "listening",
+    );
     return { url, port, app, store, pubsub: changes, http: server, stop };
   } catch (err) {
     http?.close();
@@ -111,6 +119,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The change feed of this server process: the backend's own, shared with every process serving
+ * the store; or, in a worker of a cluster whose backend has none (SQLite), the cluster's relay
+ * through the primary; else one within this process.
+ */
+function serverChangeFeed(url: string): Promise<ChangeFeed> {
+  if (isWorker() && !findBackend(url).openChangeFeed) return Promise.resolve(clusterChangeFeed());
+  return openChangeFeed(url);
 }
 
 /**

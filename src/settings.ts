@@ -76,6 +76,27 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): SettingType
   };
 }
 
+/**
+ * A count of processes: an integer from 1, or `auto` for what `auto()` says (the cores this
+ * process may use, for the server's workers).
+ */
+export function countOrAuto(auto: () => number): SettingType<number> {
+  const count = integer(1);
+  return {
+    placeholder: "<n|auto>",
+    parse(raw, source) {
+      if (raw.trim() === "auto") return auto();
+      try {
+        return count.parse(raw, source);
+      } catch {
+        throw new ConfigurationError(
+          `${source} must be auto or an integer from 1, not ${JSON.stringify(raw)}`,
+        );
+      }
+    },
+  };
+}
+
 /** Any text, taken as written. */
 export function text(placeholder: string): SettingType<string> {
   return { placeholder, parse: (raw) => raw };

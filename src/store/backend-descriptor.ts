@@ -24,6 +24,11 @@ export interface BackendDescriptor {
   /** The URL schemes it answers, without `://`, lower case. */
   readonly schemes: readonly string[];
   /**
+   * Its data lives in the process that opened it: two processes opening the same URL hold two
+   * different stores, so it cannot back several server processes (`--workers`).
+   */
+  readonly inProcess?: boolean;
+  /**
    * A backend, not yet connected, for a URL of one of {@link schemes}.
    * @throws ConfigurationError when the URL cannot be honoured exactly.
    */

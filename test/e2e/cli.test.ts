@@ -1,5 +1,8 @@
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerProcess } from "./server-process.js";
 
@@ -93,6 +96,35 @@ describe("the featurestore command", () => {
     expectOneLineFailure(run, 1, new RegExp(`address already in use 127\\.0\\.0\\.1:${port}`));
     expect(run.lines.some((line) => String(line.msg).startsWith("loaded the demo data"))).toBe(false);
   });
+
+  it("refuses several workers over a memory store with one line and exit 2", async () => {
+    expectOneLineFailure(
+      await ServerProcess.runToExit(["--workers", "2", "--port", "0", "--store-url", "memory://"]),
+      2,
+      /2 workers cannot serve a memory store/,
+    );
+  });
+
+  it("says in one line that the port is in use with several workers, starting none again", async () => {
+    const port = await portInUse();
+    const dir = await mkdtemp(join(tmpdir(), "fs-cli-workers-"));
+    try {
+      const run = await ServerProcess.runToExit([
+        "--workers",
+        "2",
+        "--port",
+        String(port),
+        "--store-url",
+        `sqlite://${join(dir, "features.db")}`,
+      ]);
+      expectOneLineFailure(run, 1, new RegExp(`EADDRINUSE 127\\.0\\.0\\.1:${port}`));
+      expect(run.lines.some((line) => String(line.msg).startsWith("a worker died"))).toBe(false);
+      expect(run.lines.some((line) => String(line.msg).startsWith("loaded the demo data"))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Three processes start from source: slow on a loaded machine.
+  }, 120_000);
 
   it("says in one line that the store cannot be reached", async () => {
     // Nothing listens on port 1: the connection is refused.

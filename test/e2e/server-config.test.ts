@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { createProgram } from "../../src/cli/program.js";
 import { ConfigurationError } from "../../src/index.js";
@@ -32,6 +33,7 @@ describe("readServerConfig", () => {
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5000,
       maxConnections: 10_000,
+      workers: 1,
       logLevel: "info",
     });
     expect(DEFAULT_STORE_URL).toMatch(/^sqlite:\/\/data\//);
@@ -186,6 +188,23 @@ describe("readServerConfig", () => {
     expect(() => readServerConfig({}, ["--max-aliases", "-1"])).toThrow(ConfigurationError);
     expect(() => readServerConfig({}, ["--unknown"])).toThrow(ConfigurationError);
     expect(() => readServerConfig({}, ["positional"])).toThrow(ConfigurationError);
+  });
+
+  it("reads the worker count, auto as the cores available, and refuses it for a store in one process", () => {
+    expect(readServerConfig({ FEATURESTORE_WORKERS: "3" }, []).workers).toBe(3);
+    expect(readServerConfig({}, ["--workers", "auto"]).workers).toBe(availableParallelism());
+    expect(readServerConfig({ FEATURESTORE_WORKERS: "auto" }, ["--workers", "2"]).workers).toBe(2);
+    expect(() => readServerConfig({ FEATURESTORE_WORKERS: "0" }, [])).toThrow(
+      /FEATURESTORE_WORKERS must be auto or an integer from 1/,
+    );
+    expect(() => readServerConfig({}, ["--workers", "many"])).toThrow(ConfigurationError);
+    expect(() => readServerConfig({ FEATURESTORE_URL: "memory://" }, ["--workers", "2"])).toThrow(
+      /2 workers cannot serve a memory store/,
+    );
+    // One worker is today's single process, which a memory store has always run in.
+    expect(readServerConfig({ FEATURESTORE_URL: "memory://", FEATURESTORE_WORKERS: "1" }, []).workers).toBe(
+      1,
+    );
   });
 
   it("documents every flag with its environment variable", () => {

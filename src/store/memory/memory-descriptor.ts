@@ -5,6 +5,7 @@ import { MemoryBackend } from "./memory-backend.js";
 export const memoryDescriptor: BackendDescriptor = {
   name: "memory",
   schemes: ["memory"],
+  inProcess: true,
   async open() {
     return new MemoryBackend();
   },
