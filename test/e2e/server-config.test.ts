@@ -21,6 +21,7 @@ describe("readServerConfig", () => {
       corsOrigins: [],
       demoData: true,
       graphiql: true,
+      explorer: true,
       introspection: true,
       fieldSuggestions: true,
       defaultTransform: undefined,
@@ -82,6 +83,7 @@ describe("readServerConfig", () => {
   it("turns the schema explorer and the demo data off in production unless asked", () => {
     expect(readServerConfig({ NODE_ENV: "production" }, [])).toMatchObject({
       graphiql: false,
+      explorer: false,
       introspection: false,
       fieldSuggestions: false,
       demoData: false,

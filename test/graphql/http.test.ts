@@ -1,6 +1,7 @@
 import { Kind, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { DEMO_GROUPS, DEMO_OPERATIONS, loadDemoDataIfEmpty } from "../../src/graphql/demo-data.js";
+import { DEMO_POPULATION_GROUPS } from "../../src/graphql/demo-population.js";
 import { FeatureService, InMemoryFeatureStore } from "../../src/index.js";
 import { post, testApp } from "./client.js";
 
@@ -63,7 +64,25 @@ describe("the demo data set", () => {
   it("is loaded into an empty store only", async () => {
     const service = new FeatureService(new InMemoryFeatureStore());
     expect(await loadDemoDataIfEmpty(service)).toBe(true);
-    expect((await service.listGroups()).map((g) => g.name)).toEqual(DEMO_GROUPS.map((g) => g.name).sort());
+    expect((await service.listGroups()).map((g) => g.name)).toEqual(
+      [...DEMO_GROUPS, ...DEMO_POPULATION_GROUPS].map((g) => g.name).sort(),
+    );
+    // The crowd: a few hundred entities, with weeks of history, beside the hand-written ones.
+    const users = await service.store.getVectors(
+      Array.from({ length: 300 }, (_, i) => `user-${i + 1}`),
+      ["age", "churn_score"],
+    );
+    const served = (name: string) =>
+      users.filter((v) => v.entries.some((e) => e.featureName === name && !e.usedDefault));
+    expect(served("age")).toHaveLength(299); // user-5 has no age
+    // churn_score's job stopped ten days ago: every value is past its 3-day TTL.
+    expect(served("churn_score")).toHaveLength(0);
+    expect(
+      await service.store.getValue("churn_score", "user-42", {
+        asOf: new Date(Date.now() - 11 * 86_400_000),
+      }),
+    ).not.toBeNull();
+    expect((await service.history("clicks_7d", "user-42")).length).toBeGreaterThan(4);
     await service.ingest({ age: 99 }, "user-1");
     expect(await loadDemoDataIfEmpty(service)).toBe(false);
     expect((await service.store.getValue("age", "user-1"))?.value).toBe(99);

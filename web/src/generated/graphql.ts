@@ -1,0 +1,218 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a feature means to a model. */
+export type FeatureType =
+  | 'BOOLEAN'
+  | 'CATEGORICAL'
+  | 'EMBEDDING'
+  | 'NUMERIC'
+  | 'TEXT'
+  | 'TIMESTAMP';
+
+/** How a feature's values are checked and stored: INT a safe integer, FLOAT a finite number, STRING, BOOL, LIST a JSON array, DICT a JSON object. */
+export type ValueType =
+  | 'BOOL'
+  | 'DICT'
+  | 'FLOAT'
+  | 'INT'
+  | 'LIST'
+  | 'STRING';
+
+export type FeatureSummaryFragment = { name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null };
+
+export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogQuery = { features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null }> | null, groups: Array<{ name: string, description: string | null, tags: Array<string>, featureNames: Array<string> }> | null };
+
+export type EntityVectorQueryVariables = Exact<{
+  entityId: string | number;
+  featureNames: Array<string> | string;
+  asOf?: string | null | undefined;
+}>;
+
+
+export type EntityVectorQuery = { vector: { entityId: string, features: Array<{ featureName: string, value: unknown, version: number | null, timestamp: string | null, usedDefault: boolean, historyTrimmed: boolean }> } | null };
+
+export type FeatureHistoryQueryVariables = Exact<{
+  featureName: string;
+  entityId: string | number;
+}>;
+
+
+export type FeatureHistoryQuery = { history: Array<{ value: unknown, version: number, timestamp: string }> | null };
+
+export type EntityChangesSubscriptionVariables = Exact<{
+  entityId: string | number;
+}>;
+
+
+export type EntityChangesSubscription = { valueChanged: { featureName: string, entityId: string, value: unknown, version: number, timestamp: string } };
+
+export type FeaturePageQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type FeaturePageQuery = { feature: { name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null } | null, groups: Array<{ name: string, featureNames: Array<string> }> | null };
+
+export type GroupPageQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GroupPageQuery = { group: { name: string, description: string | null, tags: Array<string>, features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null }> } | null };
+
+export type GroupRowsQueryVariables = Exact<{
+  entityIds: Array<string | number> | string | number;
+  featureNames: Array<string> | string;
+}>;
+
+
+export type GroupRowsQuery = { vectors: Array<{ entityId: string, features: Array<{ featureName: string, value: unknown, usedDefault: boolean, version: number | null }> }> | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const FeatureSummaryFragmentDoc = new TypedDocumentString(`
+    fragment FeatureSummary on FeatureDefinition {
+  name
+  featureType
+  valueType
+  tags
+  ttlSeconds
+  description
+  defaultValue
+  dimension
+}
+    `, {"fragmentName":"FeatureSummary"}) as unknown as TypedDocumentString<FeatureSummaryFragment, unknown>;
+export const CatalogDocument = new TypedDocumentString(`
+    query Catalog {
+  features {
+    ...FeatureSummary
+  }
+  groups {
+    name
+    description
+    tags
+    featureNames
+  }
+}
+    fragment FeatureSummary on FeatureDefinition {
+  name
+  featureType
+  valueType
+  tags
+  ttlSeconds
+  description
+  defaultValue
+  dimension
+}`) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
+export const EntityVectorDocument = new TypedDocumentString(`
+    query EntityVector($entityId: ID!, $featureNames: [String!]!, $asOf: DateTime) {
+  vector(entityId: $entityId, featureNames: $featureNames, asOf: $asOf) {
+    entityId
+    features {
+      featureName
+      value
+      version
+      timestamp
+      usedDefault
+      historyTrimmed
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EntityVectorQuery, EntityVectorQueryVariables>;
+export const FeatureHistoryDocument = new TypedDocumentString(`
+    query FeatureHistory($featureName: String!, $entityId: ID!) {
+  history(featureName: $featureName, entityId: $entityId) {
+    value
+    version
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<FeatureHistoryQuery, FeatureHistoryQueryVariables>;
+export const EntityChangesDocument = new TypedDocumentString(`
+    subscription EntityChanges($entityId: ID!) {
+  valueChanged(entityIds: [$entityId]) {
+    featureName
+    entityId
+    value
+    version
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<EntityChangesSubscription, EntityChangesSubscriptionVariables>;
+export const FeaturePageDocument = new TypedDocumentString(`
+    query FeaturePage($name: String!) {
+  feature(name: $name) {
+    ...FeatureSummary
+  }
+  groups {
+    name
+    featureNames
+  }
+}
+    fragment FeatureSummary on FeatureDefinition {
+  name
+  featureType
+  valueType
+  tags
+  ttlSeconds
+  description
+  defaultValue
+  dimension
+}`) as unknown as TypedDocumentString<FeaturePageQuery, FeaturePageQueryVariables>;
+export const GroupPageDocument = new TypedDocumentString(`
+    query GroupPage($name: String!) {
+  group(name: $name) {
+    name
+    description
+    tags
+    features {
+      ...FeatureSummary
+    }
+  }
+}
+    fragment FeatureSummary on FeatureDefinition {
+  name
+  featureType
+  valueType
+  tags
+  ttlSeconds
+  description
+  defaultValue
+  dimension
+}`) as unknown as TypedDocumentString<GroupPageQuery, GroupPageQueryVariables>;
+export const GroupRowsDocument = new TypedDocumentString(`
+    query GroupRows($entityIds: [ID!]!, $featureNames: [String!]!) {
+  vectors(entityIds: $entityIds, featureNames: $featureNames) {
+    entityId
+    features {
+      featureName
+      value
+      usedDefault
+      version
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupRowsQuery, GroupRowsQueryVariables>;
