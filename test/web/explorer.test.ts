@@ -310,6 +310,35 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
     }
   });
 
+  it("asks for the token of a server with a read token, and sends it with every request", async () => {
+    const guarded = await startServer(
+      readServerConfig(
+        { PORT: "0", FEATURESTORE_URL: "memory://", FEATURESTORE_READ_TOKEN: "read-secret" },
+        [],
+      ),
+    );
+    try {
+      const guardedOrigin = new URL(guarded.url).origin;
+      const [page, record] = await browser.page(guardedOrigin, VIEWPORTS.desktop);
+      await page.goto(`${guardedOrigin}/`);
+      await page.locator(".state-error", { hasText: "needs an API token" }).waitFor();
+      await shoot(page, "token-needed", "desktop");
+      await page.locator("main").getByLabel("API token").fill("read-secret");
+      await page.locator("main").getByRole("button", { name: "Use token" }).click();
+      await page.locator(".catalog-table tbody tr").first().waitFor();
+      // The refusal before the token was given (which Chromium also logs) is the one expected problem.
+      const refused = (p: string) => p.startsWith("HTTP 401") || p.includes("status of 401 (Unauthorized)");
+      expect(record.problems.filter((p) => !refused(p))).toEqual([]);
+      expect(record.problems.filter(refused).length).toBeGreaterThan(0);
+      expect(await page.evaluate(() => sessionStorage.getItem("featurestore.explorer.token"))).toBe(
+        "read-secret",
+      );
+      await page.close();
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it("asked nothing of any other server, and logged no error", () => {
     expect(records.length).toBeGreaterThan(5);
     expect(records.flatMap((r) => r.requests).length).toBeGreaterThan(20);
