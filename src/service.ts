@@ -11,7 +11,10 @@ import type {
   ValueWrite,
 } from "./core/models.js";
 import type { FeatureTransform } from "./core/transform.js";
+import type { EntityPage } from "./store/entity-page.js";
+import type { FeatureCoverage, FeatureStatistics, StatisticsOptions } from "./store/feature-statistics.js";
 import type { FeatureStore, ReadOptions, VectorReadOptions } from "./store/feature-store.js";
+import type { HistoryPosition } from "./store/history-page.js";
 import { InMemoryFeatureStore } from "./store/memory/in-memory-store.js";
 import type { EntityRow, TrainingRow, TrainingSetOptions } from "./store/training-set.js";
 import {
@@ -309,6 +312,48 @@ export class FeatureService {
     transform: TransformChoice = false,
   ): Promise<FeatureVector> {
     return this.getFeatures(entityId, (await this.requireGroup(groupName)).featureNames, transform);
+  }
+
+  /** Statistics of a feature's values in force now (see {@link FeatureStore.featureStatistics}). */
+  featureStatistics(featureName: string, options: StatisticsOptions = {}): Promise<FeatureStatistics> {
+    return this.store.featureStatistics(featureName, options);
+  }
+
+  /** Live, expired and deleted counts and last write per feature, in order. */
+  featureCoverage(featureNames: readonly string[]): Promise<FeatureCoverage[]> {
+    return this.store.featureCoverage(featureNames);
+  }
+
+  /**
+   * A page of entity ids in code point order after `after`: those with an entry of the feature,
+   * or of any feature of the group, or of any feature when neither is given.
+   * @throws ValidationError when both are given; FeatureNotFoundError, GroupNotFoundError.
+   */
+  async listEntities(
+    scope: { featureName?: string | null; groupName?: string | null },
+    after: string | null,
+    limit: number,
+  ): Promise<EntityPage> {
+    const { featureName, groupName } = scope;
+    if (featureName != null && groupName != null) {
+      throw new ValidationError("give featureName or groupName, not both");
+    }
+    const names =
+      featureName != null
+        ? [featureName]
+        : groupName != null
+          ? (await this.requireGroup(groupName)).featureNames
+          : null;
+    return this.store.listEntities(names, after, limit);
+  }
+
+  /** A page of a key's values in event time order (see {@link FeatureStore.historyPage}). */
+  historyPage(
+    featureName: string,
+    entityId: string,
+    page: { newestFirst: boolean; after: HistoryPosition | null; limit: number },
+  ): Promise<FeatureValue[]> {
+    return this.store.historyPage(featureName, entityId, page);
   }
 
   /** A group by name. @throws GroupNotFoundError when there is none. */

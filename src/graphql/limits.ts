@@ -89,6 +89,25 @@ export const DEFAULT_LIMITS: Readonly<ApiLimits> = Object.freeze({
 export const GROUP_VECTOR_COST = 50;
 
 /**
+ * The price of `featureStatistics` in the cost limit: one call aggregates every value of a
+ * feature (a scan of up to 100,000 entities on Redis), so a request may hold at most
+ * `maxCost / STATISTICS_COST` of them (1000 with the default limit).
+ */
+export const STATISTICS_COST = 100;
+
+/**
+ * The price of `FeatureDefinition.coverage`: per feature, counts over its entities (no value
+ * aggregates); inside the `features` list it is multiplied like any field of a list.
+ */
+export const COVERAGE_COST = 5;
+
+/** The most edges one page of a connection (`entities`, `historyConnection`) may ask for. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** The edges a page holds when the client gives neither `first` nor `last`. */
+export const DEFAULT_PAGE_SIZE = 50;
+
+/**
  * Fills in the defaults and checks the rest.
  * @throws RangeError when a limit is not a positive integer.
  */

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { FeatureVector, NormalizedDefinition, StoredGroup } from "../core/models.js";
 import type { FeatureService, TransformChoice } from "../service.js";
+import type { FeatureCoverage } from "../store/feature-statistics.js";
 import type { VectorTransform } from "../transforms/vector-transform.js";
 
 /**
@@ -19,6 +20,8 @@ export interface Loaders {
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
   readonly definition: DataLoader<string, NormalizedDefinition | null>;
+  /** Feature name -> its coverage now; every name gathered in a tick in one store call. */
+  readonly coverage: DataLoader<string, FeatureCoverage>;
   /**
    * The transform a choice names (see `FeatureService.resolveTransform`), looked up once per
    * request: every field naming `user_model` gets the same version, even if a newer one is
@@ -43,6 +46,7 @@ export function createLoaders(service: FeatureService): Loaders {
   const definition = new DataLoader<string, NormalizedDefinition | null>((names) =>
     service.getDefinitions(names),
   );
+  const coverage = new DataLoader<string, FeatureCoverage>((names) => service.featureCoverage(names));
   return {
     vectors(featureNames, asOf) {
       // JSON keeps distinct lists distinct whatever characters the names hold.
@@ -60,6 +64,7 @@ export function createLoaders(service: FeatureService): Loaders {
     },
     group,
     definition,
+    coverage,
     transform(choice) {
       let found = transforms.get(choice);
       if (!found) {
@@ -70,11 +75,14 @@ export function createLoaders(service: FeatureService): Loaders {
     },
     forgetEntity(entityId) {
       for (const loader of vectorLoaders.values()) loader.clear(entityId);
+      // A write to any entity changes the counts.
+      coverage.clearAll();
     },
     forgetAll() {
       for (const loader of vectorLoaders.values()) loader.clearAll();
       group.clearAll();
       definition.clearAll();
+      coverage.clearAll();
       transforms.clear();
     },
   };

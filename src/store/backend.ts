@@ -1,5 +1,8 @@
 import { BackendUnavailableError, type FeatureStoreError } from "../core/errors.js";
+import type { EntityPage, EntityPageQuery } from "./entity-page.js";
 import type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, HISTORY_TRIMMED, StoredEntry } from "./entry.js";
+import type { FeatureSummary, SummaryRequest } from "./feature-summary.js";
+import type { HistoryPageQuery } from "./history-page.js";
 
 /**
  * What a backend promises beyond the primitives every backend has. The core reads these instead
@@ -143,6 +146,31 @@ export interface StoreBackend {
    * the backend's choice (the SQL backends: the first ones in entity id order).
    */
   scanCurrent(featureName: string, limit: number): Promise<CurrentScan>;
+  /**
+   * Statistics of one feature, computed where the data is: counts of the entries in force at
+   * `request.nowMs` (live, expired, deleted), the most frequent live payloads, a numeric summary
+   * with histogram of a measure of the live values, the first and last event time of the kept
+   * history, and its entries per time bucket. See {@link SummaryRequest} and
+   * {@link FeatureSummary} for each figure; `summarizeInForce` (in `feature-summary.ts`) is the
+   * reference, which memory and Redis use as is. SQL backends answer with aggregate queries
+   * over indexes of (feature, entity) and (feature, event time), exactly; a backend without an
+   * index of a feature's entities may stop after `request.scanLimit` entities and answer
+   * `complete: false`.
+   */
+  summarizeFeature(request: SummaryRequest): Promise<FeatureSummary>;
+  /**
+   * One page of entity ids in code point order (see `compareCodePoints`), after `query.after`:
+   * keyset paging, so a page never repeats or skips an id that exists throughout. SQL backends
+   * walk an index; a backend without a sorted index of ids may stop after `query.scanLimit`
+   * entities and answer `complete: false`.
+   */
+  listEntities(query: EntityPageQuery): Promise<EntityPage>;
+  /**
+   * One page of a key's kept values (deletion markers left out) ordered by (event time,
+   * version), ascending or descending, strictly after `query.after`: keyset paging over the
+   * (feature, entity, event time) index.
+   */
+  readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]>;
 }
 
 /**

@@ -35,6 +35,7 @@ import type {
 import { setOwn } from "../core/own-property.js";
 import type { BackendCapabilities, CatalogRecord, StoreBackend } from "./backend.js";
 import { Catalog } from "./catalog.js";
+import { ENTITY_SCAN_LIMIT, type EntityPage } from "./entity-page.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -43,6 +44,16 @@ import {
   HISTORY_TRIMMED,
   type StoredEntry,
 } from "./entry.js";
+import {
+  assembleCoverage,
+  assembleStatistics,
+  coverageRequest,
+  type FeatureCoverage,
+  type FeatureStatistics,
+  type StatisticsOptions,
+  statisticsRequest,
+} from "./feature-statistics.js";
+import type { HistoryPosition } from "./history-page.js";
 import {
   DEFAULT_TRAINING_CHUNK,
   type EntityRow,
@@ -439,6 +450,82 @@ export class FeatureStore {
       if (entry.payload !== null && !isExpired(def, entry, now)) values.push(decodeValue(entry.payload));
     }
     return { values, complete: scan.complete };
+  }
+
+  // ---- exploring: statistics, entity ids and history a page at a time --------------------
+
+  /**
+   * Statistics of a feature's values in force now (per entity the entry with the greatest event
+   * time at or before now, TTL judged now), computed by the backend: how many entities are live,
+   * expired or deleted, the most frequent values, a number summary with histogram (of the value,
+   * an embedding's norm or a string's length), and the kept history's entries per time bucket.
+   * @throws FeatureNotFoundError for an unregistered feature; ValidationError for bad options.
+   */
+  async featureStatistics(featureName: string, options: StatisticsOptions = {}): Promise<FeatureStatistics> {
+    const def = await this.requireDefinition(featureName);
+    const request = statisticsRequest(def, Date.now(), options ?? {});
+    const summary = await this.call(() => this.#driver.summarizeFeature(request));
+    return assembleStatistics(def, request, summary, options?.topValues ?? 10);
+  }
+
+  /**
+   * How many entities hold a value of each feature now, and when each was last written: the
+   * counts of {@link featureStatistics} without its value aggregates. One backend call per
+   * feature, made concurrently.
+   * @throws FeatureNotFoundError for the first unregistered name.
+   */
+  async featureCoverage(featureNames: readonly string[]): Promise<FeatureCoverage[]> {
+    const defs = await this.requireDefinitions(featureNames);
+    const nowMs = Date.now();
+    return Promise.all(
+      defs.map(async (def) => {
+        const request = coverageRequest(def, nowMs);
+        return assembleCoverage(def, await this.call(() => this.#driver.summarizeFeature(request)));
+      }),
+    );
+  }
+
+  /**
+   * A page of entity ids in code point order, after `after` (exclusive): those with an entry of
+   * one of `featureNames`, or of any feature when it is `null`.
+   * @throws FeatureNotFoundError for an unregistered name; ValidationError for a bad limit or id.
+   */
+  async listEntities(
+    featureNames: readonly string[] | null,
+    after: string | null,
+    limit: number,
+  ): Promise<EntityPage> {
+    if (featureNames !== null) await this.requireDefinitions(featureNames);
+    else await this.ensureOpen();
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new ValidationError("limit must be a positive integer");
+    const query = {
+      featureNames,
+      after: after === null ? null : checkEntityId(after),
+      limit,
+      scanLimit: ENTITY_SCAN_LIMIT,
+    };
+    return this.call(() => this.#driver.listEntities(query));
+  }
+
+  /**
+   * A page of a key's kept values (deletions left out) in event time order, ties by version,
+   * oldest or newest first, strictly after `after`.
+   * @throws FeatureNotFoundError for an unregistered feature; ValidationError for a bad limit or id.
+   */
+  async historyPage(
+    featureName: string,
+    entityId: string,
+    page: { newestFirst: boolean; after: HistoryPosition | null; limit: number },
+  ): Promise<FeatureValue[]> {
+    await this.requireDefinition(featureName);
+    const key = { featureName, entityId: checkEntityId(entityId) };
+    if (!Number.isSafeInteger(page.limit) || page.limit < 1) {
+      throw new ValidationError("limit must be a positive integer", { featureName, entityId });
+    }
+    const entries = await this.call(() => this.#driver.readHistoryPage(key, page));
+    const now = Date.now();
+    return entries.flatMap((entry) => toValue(key, entry, now) ?? []);
   }
 
   /**

@@ -10,6 +10,7 @@ import type { EntryWrite, StoredEntry } from "../store/entry.js";
 import { FeatureStore, type StoreOptions } from "../store/feature-store.js";
 import { MemoryBackend } from "../store/memory/memory-backend.js";
 import type { EntityRow, TrainingRow, TrainingSetOptions } from "../store/training-set.js";
+import { describeExplorerReads } from "./explorer-conformance.js";
 
 /**
  * How the suite gets backends of one kind. Every test gets a fresh, empty backend, which the
@@ -903,6 +904,8 @@ export function describeConformance(harness: BackendHarness): void {
         expect(await errorCode(store.currentValues("f", 0))).toBe("VALIDATION_FAILED");
       });
     });
+
+    describeExplorerReads(() => ({ store, backend }));
 
     describe("point in time", () => {
       const minute = 60_000;

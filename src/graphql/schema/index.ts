@@ -9,6 +9,9 @@ import "./feature-group.js";
 import "./ingest.js";
 import "./transform.js";
 import "./training-set.js";
+import "./feature-statistics.js";
+import "./entities.js";
+import "./history-connection.js";
 
 // Root fields are nullable: a field that fails is null beside its error, and the others keep
 // their answers. Were they non-null, one failing field would null all of `data` and hide the

@@ -8,6 +8,7 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
+import { type EntityPage, type EntityPageQuery, pageOfIds } from "../entity-page.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -16,6 +17,8 @@ import {
   type StoredEntry,
   supersedes,
 } from "../entry.js";
+import { type FeatureSummary, type SummaryRequest, summarizeInForce } from "../feature-summary.js";
+import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
 
 interface KeyHistory {
   /** Every entry, index = version - 1. */
@@ -146,6 +149,38 @@ export class MemoryBackend implements StoreBackend {
       entries.push(current);
     }
     return { entries, complete: true };
+  }
+
+  async summarizeFeature(request: SummaryRequest): Promise<FeatureSummary> {
+    const inForce: StoredEntry[] = [];
+    const history: { eventTimeMs: number; deletion: boolean }[] = [];
+    for (const features of this.data.values()) {
+      const key = features.get(request.featureName);
+      if (!key) continue;
+      const entry = key.byTime[lastAtOrBefore(key.byTime, request.nowMs)];
+      if (entry) inForce.push(entry);
+      for (const e of key.entries) history.push({ eventTimeMs: e.eventTimeMs, deletion: e.payload === null });
+    }
+    return summarizeInForce(request, inForce, history, true);
+  }
+
+  async listEntities(query: EntityPageQuery): Promise<EntityPage> {
+    // A deletion of a key never written leaves an empty history behind: that is no entry.
+    const written = (key: KeyHistory | undefined) => key !== undefined && key.entries.length > 0;
+    const names = query.featureNames;
+    const ids: string[] = [];
+    for (const [entityId, features] of this.data) {
+      const found =
+        names === null
+          ? [...features.values()].some(written)
+          : names.some((name) => written(features.get(name)));
+      if (found) ids.push(entityId);
+    }
+    return pageOfIds(ids, query, true);
+  }
+
+  async readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]> {
+    return pageOfHistory(this.keyHistory(key)?.entries ?? [], query);
   }
 
   private keyHistory(key: EntryKey): KeyHistory | undefined {

@@ -14,8 +14,12 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
+import type { EntityPage, EntityPageQuery } from "../entity-page.js";
 import type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "../entry.js";
+import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
+import type { HistoryPageQuery } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
+import { PostgresExplorer } from "./postgres-explorer.js";
 import { migrateSchema, schemaFor } from "./postgres-schema.js";
 
 /** Options of the PostgreSQL backend. */
@@ -118,6 +122,7 @@ export class PostgresBackend implements StoreBackend {
   private readonly operationTimeoutMs: number;
   private pool: pg.Pool | undefined;
   private readonly sql: ReturnType<typeof statements>;
+  private readonly explorer: PostgresExplorer;
 
   /** @throws ConfigurationError for an invalid namespace or pool size. */
   constructor(options: PostgresBackendOptions) {
@@ -129,6 +134,7 @@ export class PostgresBackend implements StoreBackend {
     this.connection = options.connection;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 0;
     this.sql = statements(schemaFor(this.namespace));
+    this.explorer = new PostgresExplorer(schemaFor(this.namespace));
     const timeout = this.operationTimeoutMs > 0 ? this.operationTimeoutMs : undefined;
     const given =
       typeof options.connection === "string" ? { connectionString: options.connection } : options.connection;
@@ -301,6 +307,18 @@ export class PostgresBackend implements StoreBackend {
     const rows = await this.query<EntryRow>(this.sql.scanCurrent, [featureName, limit + 1]);
     const complete = rows.length <= limit;
     return { entries: (complete ? rows : rows.slice(0, limit)).map(toEntry), complete };
+  }
+
+  async summarizeFeature(request: SummaryRequest): Promise<FeatureSummary> {
+    return this.explorer.summarize(this.connectedPool(), request);
+  }
+
+  async listEntities(query: EntityPageQuery): Promise<EntityPage> {
+    return this.explorer.listEntities(this.connectedPool(), query);
+  }
+
+  async readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]> {
+    return this.explorer.historyPage(this.connectedPool(), key, query);
   }
 
   /**

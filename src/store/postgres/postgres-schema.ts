@@ -41,6 +41,11 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
     INSERT INTO ${s}.catalog (kind, name, version, body) SELECT 'group', name, 1, body FROM ${s}.groups;
     DROP TABLE ${s}.definitions;
     DROP TABLE ${s}.groups;`,
+  // Exploring: a feature's entities in byte order of their ids (statistics, entity pages), and
+  // its history by event time (first and last write, writes per time bucket).
+  (s) => `
+    CREATE INDEX current_by_feature ON ${s}.current (feature, entity COLLATE "C");
+    CREATE INDEX history_by_time ON ${s}.history (feature, event_time);`,
 ];
 
 /** The schema version this code reads and writes. */

@@ -8,6 +8,7 @@ import type {
   CurrentScan,
   StoreBackend,
 } from "../backend.js";
+import type { EntityPage, EntityPageQuery } from "../entity-page.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -16,14 +17,11 @@ import {
   HISTORY_TRIMMED,
   type StoredEntry,
 } from "../entry.js";
+import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
+import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
-import {
-  currentKeyPattern,
-  entityKeys,
-  type NamespaceKeys,
-  namespaceKeys,
-  versionField,
-} from "./redis-keys.js";
+import { RedisExplorer, scanCurrentKeys } from "./redis-explorer.js";
+import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
 import {
   APPEND_SCRIPT,
   AS_OF_SCRIPT,
@@ -39,9 +37,6 @@ import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
  * before it drops the connection: a server that stopped answering would otherwise hold it forever.
  */
 const QUIT_TIMEOUT_MS = 1000;
-
-/** Keys one SCAN call of {@link RedisBackend.scanCurrent} asks the server to look at. */
-const SCAN_COUNT = 1000;
 
 /** Node error codes of a connection that cannot be made or was cut. */
 const NETWORK_ERRORS = new Set([
@@ -154,6 +149,7 @@ export class RedisBackend implements StoreBackend {
   private client: Redis | undefined;
   /** `host:port/db` (or socket path) of the server, for messages; never the password. */
   private serverName = "(not connected yet)";
+  private readonly explorer = new RedisExplorer(this);
 
   /** @throws ConfigurationError for an invalid namespace or retention. */
   constructor(options: RedisBackendOptions = {}) {
@@ -493,33 +489,33 @@ export class RedisBackend implements StoreBackend {
 
   async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
     const client = this.redis();
-    const pattern = currentKeyPattern(this.namespace);
-    // SCAN may return a key twice (while the server rehashes): an entity counts once.
-    const seen = new Set<string>();
     const entries: StoredEntry[] = [];
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
-      cursor = next;
-      const fresh = keys.filter((key) => !seen.has(key));
-      const taken = fresh.slice(0, limit - seen.size);
-      for (const key of taken) seen.add(key);
-      if (taken.length > 0) {
-        const pipeline = client.pipeline();
-        for (const key of taken) pipeline.hget(key, featureName);
-        for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
-          const entry = text === null ? undefined : decodeEntry(text);
-          if (entry && entry.payload !== null) entries.push(entry);
-        }
+    const complete = await scanCurrentKeys(client, this.namespace, limit, async (keys) => {
+      const pipeline = client.pipeline();
+      for (const key of keys) pipeline.hget(key, featureName);
+      for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
+        const entry = text === null ? undefined : decodeEntry(text);
+        if (entry && entry.payload !== null) entries.push(entry);
       }
-      if (seen.size >= limit && (taken.length < fresh.length || cursor !== "0")) {
-        return { entries, complete: false };
-      }
-    } while (cursor !== "0");
-    return { entries, complete: true };
+    });
+    return { entries, complete };
   }
 
-  private redis(): Redis {
+  async summarizeFeature(request: SummaryRequest): Promise<FeatureSummary> {
+    return this.explorer.summarize(request);
+  }
+
+  async listEntities(query: EntityPageQuery): Promise<EntityPage> {
+    return this.explorer.listEntities(query);
+  }
+
+  /** The kept history is at most `historyRetention` entries: read whole, paged in process. */
+  async readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]> {
+    return pageOfHistory(await this.readHistory(key), query);
+  }
+
+  /** The connected client. @throws BackendUnavailableError when not connected. */
+  redis(): Redis {
     if (!this.client) {
       throw new BackendUnavailableError(`redis at ${this.serverName} is not connected`, {
         backend: this.name,

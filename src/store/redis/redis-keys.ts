@@ -82,3 +82,12 @@ export function namespacePattern(namespace: string): string {
 export function versionField(version: number): string {
   return String(version).padStart(VERSION_DIGITS, "0");
 }
+
+/**
+ * The entity id of a current hash's key (one {@link currentKeyPattern} matched), undoing the
+ * escaping of {@link entityKeys}.
+ */
+export function entityIdOfCurrentKey(namespace: string, key: string): string {
+  const escaped = key.slice(`fs:{${namespace}:`.length, -"}:cur".length);
+  return escaped.replace(/%7B|%7D|%25/g, (c) => (c === "%7B" ? "{" : c === "%7D" ? "}" : "%"));
+}

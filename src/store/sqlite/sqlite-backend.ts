@@ -11,6 +11,7 @@ import {
   type CurrentScan,
   type StoreBackend,
 } from "../backend.js";
+import type { EntityPage, EntityPageQuery } from "../entity-page.js";
 import {
   type AsOfEntry,
   type AsOfRow,
@@ -19,6 +20,9 @@ import {
   type StoredEntry,
   supersedes,
 } from "../entry.js";
+import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
+import type { HistoryPageQuery } from "../history-page.js";
+import { SQLiteExplorer } from "./sqlite-explorer.js";
 
 /** Options of the SQLite backend. */
 export interface SQLiteBackendOptions {
@@ -59,6 +63,10 @@ const MIGRATIONS: readonly string[] = [
   // twice as fast for training sets (rebuilding it takes ~25 s per 20 million entries).
   `CREATE INDEX history_as_of_entry ON history (feature, entity, event_time, version, payload);
    DROP INDEX history_as_of;`,
+  // Exploring: a feature's entities in id order (statistics, entity pages), and its history by
+  // event time, covering the count of values and deletions per time bucket.
+  `CREATE INDEX current_by_feature ON current (feature, entity);
+   CREATE INDEX history_by_time ON history (feature, event_time, payload IS NULL);`,
 ];
 
 /** The schema version this code reads and writes. */
@@ -105,6 +113,7 @@ export class SQLiteBackend implements StoreBackend {
   readonly capabilities = CAPABILITIES;
   private db: Database.Database | undefined;
   private statements: ReturnType<typeof prepare> | undefined;
+  private explorer: SQLiteExplorer | undefined;
   /**
    * Serializes this process's writers. better-sqlite3 is synchronous, so today this costs one
    * microtask; it keeps appends whole the day one of them awaits.
@@ -131,6 +140,7 @@ export class SQLiteBackend implements StoreBackend {
       db.pragma(`synchronous = ${this.options.synchronous ?? "FULL"}`);
       db.transaction(() => migrate(db, this.path)).immediate();
       this.statements = prepare(db);
+      this.explorer = new SQLiteExplorer(db);
       this.db = db;
     } catch (err) {
       db.close();
@@ -142,6 +152,7 @@ export class SQLiteBackend implements StoreBackend {
     this.db?.close();
     this.db = undefined;
     this.statements = undefined;
+    this.explorer = undefined;
   }
 
   async ping(): Promise<void> {
@@ -260,6 +271,23 @@ export class SQLiteBackend implements StoreBackend {
     const rows = this.sql().scanCurrent.all(featureName, limit + 1) as EntryRow[];
     const complete = rows.length <= limit;
     return { entries: (complete ? rows : rows.slice(0, limit)).map(toEntry), complete };
+  }
+
+  async summarizeFeature(request: SummaryRequest): Promise<FeatureSummary> {
+    return this.explore().summarize(request);
+  }
+
+  async listEntities(query: EntityPageQuery): Promise<EntityPage> {
+    return this.explore().listEntities(query);
+  }
+
+  async readHistoryPage(key: EntryKey, query: HistoryPageQuery): Promise<StoredEntry[]> {
+    return this.explore().historyPage(key, query);
+  }
+
+  private explore(): SQLiteExplorer {
+    if (!this.explorer) throw new Error("the SQLite database is not open");
+    return this.explorer;
   }
 
   private sql(): ReturnType<typeof prepare> {
