@@ -13,6 +13,15 @@ export type FeatureType =
   | 'TEXT'
   | 'TIMESTAMP';
 
+/** What `FeatureStatistics.numbers` summarizes. */
+export type StatisticsMeasure =
+  /** A STRING value's length in characters (Unicode code points). */
+  | 'LENGTH'
+  /** An EMBEDDING's L2 norm. */
+  | 'NORM'
+  /** The value itself: NUMERIC, and TIMESTAMP INT (epoch milliseconds). */
+  | 'VALUE';
+
 /** How a feature's values are checked and stored: INT a safe integer, FLOAT a finite number, STRING, BOOL, LIST a JSON array, DICT a JSON object. */
 export type ValueType =
   | 'BOOL'
@@ -27,7 +36,7 @@ export type FeatureSummaryFragment = { name: string, featureType: FeatureType, v
 export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CatalogQuery = { features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null }> | null, groups: Array<{ name: string, description: string | null, tags: Array<string>, featureNames: Array<string> }> | null };
+export type CatalogQuery = { features: Array<{ name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null, coverage: { live: number, expired: number, deleted: number, defaultShare: number | null, lastWriteAt: string | null, complete: boolean } }> | null, groups: Array<{ name: string, description: string | null, tags: Array<string>, featureNames: Array<string> }> | null };
 
 export type EntityVectorQueryVariables = Exact<{
   entityId: string | number;
@@ -60,6 +69,13 @@ export type FeaturePageQueryVariables = Exact<{
 
 export type FeaturePageQuery = { feature: { name: string, featureType: FeatureType, valueType: ValueType, tags: Array<string>, ttlSeconds: number | null, description: string | null, defaultValue: unknown, dimension: number | null } | null, groups: Array<{ name: string, featureNames: Array<string> }> | null };
 
+export type FeatureStatisticsQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type FeatureStatisticsQuery = { featureStatistics: { computedAt: string, complete: boolean, live: number, expired: number, deleted: number, defaultShare: number | null, lastWriteAt: string | null, distinctValues: number | null, trueShare: number | null, measure: StatisticsMeasure | null, dimension: number | null, earliest: string | null, latest: string | null, topValues: Array<{ value: unknown, count: number }>, numbers: { count: number, min: number | null, max: number | null, mean: number | null, stddev: number | null, histogram: Array<{ lower: number, upper: number, count: number }> } | null, writes: Array<{ start: string, end: string, values: number, deletions: number }> } | null, entities: { edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean } } | null };
+
 export type GroupPageQueryVariables = Exact<{
   name: string;
 }>;
@@ -74,6 +90,15 @@ export type GroupRowsQueryVariables = Exact<{
 
 
 export type GroupRowsQuery = { vectors: Array<{ entityId: string, features: Array<{ featureName: string, value: unknown, usedDefault: boolean, version: number | null }> }> | null };
+
+export type GroupEntitiesQueryVariables = Exact<{
+  name: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type GroupEntitiesQuery = { entities: { complete: boolean, edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -109,6 +134,14 @@ export const CatalogDocument = new TypedDocumentString(`
     query Catalog {
   features {
     ...FeatureSummary
+    coverage {
+      live
+      expired
+      deleted
+      defaultShare
+      lastWriteAt
+      complete
+    }
   }
   groups {
     name
@@ -182,6 +215,57 @@ export const FeaturePageDocument = new TypedDocumentString(`
   defaultValue
   dimension
 }`) as unknown as TypedDocumentString<FeaturePageQuery, FeaturePageQueryVariables>;
+export const FeatureStatisticsDocument = new TypedDocumentString(`
+    query FeatureStatistics($name: String!) {
+  featureStatistics(featureName: $name, bins: 20, topValues: 10, writeBuckets: 36) {
+    computedAt
+    complete
+    live
+    expired
+    deleted
+    defaultShare
+    lastWriteAt
+    distinctValues
+    topValues {
+      value
+      count
+    }
+    trueShare
+    measure
+    numbers {
+      count
+      min
+      max
+      mean
+      stddev
+      histogram {
+        lower
+        upper
+        count
+      }
+    }
+    dimension
+    earliest
+    latest
+    writes {
+      start
+      end
+      values
+      deletions
+    }
+  }
+  entities(featureName: $name, first: 12) {
+    edges {
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FeatureStatisticsQuery, FeatureStatisticsQueryVariables>;
 export const GroupPageDocument = new TypedDocumentString(`
     query GroupPage($name: String!) {
   group(name: $name) {
@@ -216,3 +300,20 @@ export const GroupRowsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GroupRowsQuery, GroupRowsQueryVariables>;
+export const GroupEntitiesDocument = new TypedDocumentString(`
+    query GroupEntities($name: String!, $first: Int!, $after: String) {
+  entities(groupName: $name, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    complete
+  }
+}
+    `) as unknown as TypedDocumentString<GroupEntitiesQuery, GroupEntitiesQueryVariables>;

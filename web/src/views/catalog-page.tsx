@@ -2,7 +2,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useQuery } from "../api/use-query";
 import { Tags, TypeBadge } from "../components/feature-badges";
 import { Empty, ErrorState, Loading } from "../components/query-states";
-import { formatDuration } from "../format";
+import { formatAgo, formatCount, formatDuration, formatInstant, formatShare } from "../format";
 import { CatalogDocument, type CatalogQuery, type FeatureType } from "../generated/graphql";
 import { href } from "../router";
 
@@ -37,6 +37,7 @@ function Catalog({ features, groups }: { features: readonly Feature[]; groups: r
     }
     return map;
   }, [groups]);
+  const [now] = useState(() => Date.now());
   const needle = search.trim().toLowerCase();
   const shown = features.filter(
     (f) =>
@@ -122,6 +123,13 @@ function Catalog({ features, groups }: { features: readonly Feature[]; groups: r
                 <th scope="col">Tags</th>
                 <th scope="col">TTL</th>
                 <th scope="col">Groups</th>
+                <th scope="col">Last write</th>
+                <th scope="col" class="num">
+                  Live entities
+                </th>
+                <th scope="col" class="num">
+                  Served by default
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -152,6 +160,20 @@ function Catalog({ features, groups }: { features: readonly Feature[]; groups: r
                         {g}
                       </a>
                     ))}
+                  </td>
+                  <td data-label="Last write" title={formatInstant(feature.coverage.lastWriteAt)}>
+                    {formatAgo(feature.coverage.lastWriteAt, now)}
+                  </td>
+                  <td data-label="Live entities" class="num" data-coverage="live">
+                    {formatCount(feature.coverage.live)}
+                    {!feature.coverage.complete && <span title="from a bounded scan: a sample">*</span>}
+                  </td>
+                  <td
+                    data-label="Served by default"
+                    class={`num ${(feature.coverage.defaultShare ?? 0) > 0.5 ? "is-warn" : ""}`}
+                    data-coverage="default-share"
+                  >
+                    {formatShare(feature.coverage.defaultShare)}
                   </td>
                 </tr>
               ))}

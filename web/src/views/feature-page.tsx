@@ -4,6 +4,7 @@ import { Empty, ErrorState, Loading } from "../components/query-states";
 import { formatDuration, formatValue } from "../format";
 import { FeaturePageDocument, type FeaturePageQuery } from "../generated/graphql";
 import { href } from "../router";
+import { FeatureStatistics } from "./feature-statistics";
 
 type Definition = NonNullable<FeaturePageQuery["feature"]>;
 
@@ -20,10 +21,15 @@ export function FeaturePage({ name }: { name: string }) {
       {state.status === "error" && <ErrorState error={state.error} what={`feature ${name}`} />}
       {state.status === "ok" &&
         (state.data.feature ? (
-          <FeatureDetails
-            feature={state.data.feature}
-            groups={(state.data.groups ?? []).filter((g) => g.featureNames.includes(name)).map((g) => g.name)}
-          />
+          <>
+            <FeatureDetails
+              feature={state.data.feature}
+              groups={(state.data.groups ?? [])
+                .filter((g) => g.featureNames.includes(name))
+                .map((g) => g.name)}
+            />
+            <FeatureStatistics name={name} featureType={state.data.feature.featureType} />
+          </>
         ) : (
           <Empty title={`There is no feature named “${name}”.`}>
             <p>
@@ -46,12 +52,6 @@ function FeatureDetails({ feature, groups }: { feature: Definition; groups: read
             <TypeBadge featureType={feature.featureType} valueType={feature.valueType} />
           </dd>
         </div>
-        {feature.dimension != null && (
-          <div>
-            <dt>Dimension</dt>
-            <dd>{feature.dimension}</dd>
-          </div>
-        )}
         <div>
           <dt>TTL</dt>
           <dd>{feature.ttlSeconds == null ? "none" : formatDuration(feature.ttlSeconds)}</dd>

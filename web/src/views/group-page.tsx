@@ -4,6 +4,7 @@ import { Empty, ErrorState, Loading } from "../components/query-states";
 import { formatDuration } from "../format";
 import { GroupPageDocument, type GroupPageQuery } from "../generated/graphql";
 import { href } from "../router";
+import { GroupEntitiesTable } from "./group-entities-table";
 
 type Group = NonNullable<GroupPageQuery["group"]>;
 
@@ -62,6 +63,7 @@ function GroupDetails({ group }: { group: Group }) {
           </tbody>
         </table>
       </div>
+      <GroupEntitiesTable group={group.name} featureNames={group.features.map((f) => f.name)} />
     </>
   );
 }
