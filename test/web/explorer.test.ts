@@ -6,7 +6,7 @@
  * catalog's first render and the JavaScript bytes transferred.
  */
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/server.js";
 import { readServerConfig } from "../../src/server-config.js";
@@ -61,9 +61,9 @@ async function shoot(page: Page, name: string, size: keyof typeof VIEWPORTS): Pr
  * How many pixels of a chart's canvas are in the series' colour (#2f5fd0): axes and grid are
  * grey, so only drawn data counts.
  */
-async function seriesPixels(page: Page, selector: string): Promise<number> {
-  return page
-    .locator(`${selector} canvas`)
+async function seriesPixels(chart: Locator): Promise<number> {
+  return chart
+    .locator("canvas")
     .first()
     .evaluate((canvas: HTMLCanvasElement) => {
       const context = canvas.getContext("2d");
@@ -89,9 +89,21 @@ interface Definition {
   tags: string[];
 }
 
+interface Coverage {
+  live: number;
+  defaultShare: number | null;
+}
+
+/** The explorer's number formats (web/src/format.ts), to compare what it shows with the API. */
+const count = new Intl.NumberFormat("en");
+const share = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
+const decimal = new Intl.NumberFormat("en", { maximumFractionDigits: 4 });
+
 describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
   it("shows the catalog at /: every feature, searchable and filtered, quickly", async () => {
-    const { features } = await api<{ features: Definition[] }>("{ features { name featureType tags } }");
+    const { features } = await api<{ features: (Definition & { coverage: Coverage })[] }>(
+      "{ features { name featureType tags coverage { live defaultShare } } }",
+    );
     const [page, record] = await browser.page(origin, VIEWPORTS.desktop);
     records.push(record);
     await page.goto(`${origin}/`, { waitUntil: "commit" });
@@ -114,7 +126,16 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
       await expect
         .poll(() => row.locator('[data-label="Type"]').textContent())
         .toContain(feature.featureType);
+      expect(await row.locator('[data-coverage="live"]').textContent(), feature.name).toBe(
+        count.format(feature.coverage.live),
+      );
+      expect(await row.locator('[data-coverage="default-share"]').textContent(), feature.name).toBe(
+        feature.coverage.defaultShare === null ? "–" : share.format(feature.coverage.defaultShare),
+      );
     }
+    // The stale feature shows as served by default everywhere; the demo crowd is a few hundred.
+    expect(features.find((f) => f.name === "churn_score")?.coverage.defaultShare).toBe(1);
+    expect(features.find((f) => f.name === "age")?.coverage.live).toBeGreaterThanOrEqual(250);
     // Every value type of the demo has a feature.
     const types = new Set(features.map((f) => f.featureType));
     expect([...types].sort()).toEqual([
@@ -211,7 +232,7 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
     await chart.waitFor();
     expect(Number(await chart.getAttribute("data-points"))).toBe(history.length);
     expect(history.length).toBeGreaterThan(4);
-    expect(await seriesPixels(page, ".history-panel .chart-canvas")).toBeGreaterThan(50);
+    expect(await seriesPixels(page.locator(".history-panel .chart-canvas"))).toBeGreaterThan(50);
     await shoot(page, "entity-history-chart", "desktop");
 
     const { history: categories } = await api<{ history: unknown[] }>(
@@ -264,6 +285,122 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it("shows a number's statistics and histogram, as the API computes them", async () => {
+    const { featureStatistics: stats } = await api<{
+      featureStatistics: {
+        live: number;
+        numbers: {
+          count: number;
+          min: number;
+          max: number;
+          mean: number;
+          stddev: number;
+          histogram: unknown[];
+        };
+        writes: unknown[];
+      };
+    }>(
+      '{ featureStatistics(featureName: "age", bins: 20, topValues: 10, writeBuckets: 36) { live numbers { count min max mean stddev histogram { count } } writes { values } } }',
+    );
+    const page = await open("#/features/age");
+    const summary = page.locator(".number-summary");
+    await summary.waitFor();
+    for (const key of ["min", "max", "mean", "stddev"] as const) {
+      expect(await summary.locator(`[data-stat="${key}"]`).textContent(), key).toBe(
+        decimal.format(stats.numbers[key]),
+      );
+    }
+    expect(await summary.locator('[data-stat="count"]').textContent()).toBe(
+      count.format(stats.numbers.count),
+    );
+    expect(await page.locator('[data-testid="coverage"]').textContent()).toContain(count.format(stats.live));
+    const charts = page.locator(".chart-canvas");
+    await expect.poll(() => charts.count()).toBe(2);
+    expect(Number(await charts.nth(0).getAttribute("data-points"))).toBe(stats.numbers.histogram.length);
+    expect(Number(await charts.nth(1).getAttribute("data-points"))).toBe(stats.writes.length);
+    expect(await seriesPixels(page.locator(".number-summary .chart-canvas"))).toBeGreaterThan(500);
+    expect(await seriesPixels(page.locator(".chart-canvas").nth(1))).toBeGreaterThan(100);
+    await page.close();
+  });
+
+  it("shows a category's most frequent values, and an embedding's norms", async () => {
+    const { featureStatistics: country } = await api<{
+      featureStatistics: { topValues: { value: string; count: number }[] };
+    }>('{ featureStatistics(featureName: "country") { topValues { value count } } }');
+    const page = await open("#/features/country");
+    await page.locator(".top-values li").first().waitFor();
+    const shown = await page
+      .locator(".top-values li")
+      .evaluateAll((items) =>
+        items.map((li) => [li.querySelector(".value")?.textContent, li.querySelector(".count")?.textContent]),
+      );
+    expect(shown).toEqual(country.topValues.map((t) => [t.value, count.format(t.count)]));
+    expect(shown.length).toBeGreaterThan(5);
+
+    const { featureStatistics: embedding } = await api<{
+      featureStatistics: { dimension: number; numbers: { count: number; mean: number } };
+    }>('{ featureStatistics(featureName: "item_embedding") { dimension numbers { count mean } } }');
+    await page.goto(`${origin}/#/features/item_embedding`);
+    const summary = page.locator(".number-summary");
+    await summary.locator("h3", { hasText: "Norms of the embeddings" }).waitFor();
+    expect(await summary.locator('[data-stat="mean"]').textContent()).toBe(
+      decimal.format(embedding.numbers.mean),
+    );
+    expect(await page.locator('[data-testid="coverage"]').textContent()).toContain(
+      `Dimension${embedding.dimension}`,
+    );
+    expect(await seriesPixels(page.locator(".number-summary .chart-canvas"))).toBeGreaterThan(500);
+    await page.close();
+  });
+
+  it("pages through a group's entities x features table, with the values a vector read serves", async () => {
+    interface Page {
+      entities: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } };
+    }
+    const pageQuery =
+      'query($after: String) { entities(groupName: "user_activity", first: 20, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
+    const first = await api<Page>(pageQuery);
+    const second = await api<Page>(pageQuery, { after: first.entities.pageInfo.endCursor });
+    const ids = first.entities.edges.map((e) => e.node.id);
+    const { vectors } = await api<{
+      vectors: {
+        entityId: string;
+        features: { featureName: string; value: unknown; usedDefault: boolean }[];
+      }[];
+    }>(
+      'query($ids: [ID!]!) { vectors(entityIds: $ids, featureNames: ["clicks_7d", "sessions_30d", "avg_session_minutes", "recent_categories"]) { entityId features { featureName value usedDefault } } }',
+      { ids },
+    );
+    const page = await open("#/groups/user_activity");
+    const rows = page.locator(".entity-table tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.locator("th").allTextContents()).toEqual(ids);
+    for (const vector of vectors) {
+      for (const entry of vector.features) {
+        const td = page.locator(
+          `tr[data-entity="${vector.entityId}"] td[data-feature="${entry.featureName}"]`,
+        );
+        const expected =
+          typeof entry.value === "number" ? decimal.format(entry.value) : JSON.stringify(entry.value);
+        expect(
+          await td.evaluate((e) => e.firstChild?.textContent),
+          `${vector.entityId} ${entry.featureName}`,
+        ).toBe(expected);
+        expect(await td.getAttribute("class"), `${vector.entityId} ${entry.featureName}`).toBe(
+          entry.usedDefault ? "is-default" : null,
+        );
+      }
+    }
+    // Some users went quiet: their clicks_7d is past its TTL and served the default, marked.
+    expect(vectors.some((v) => v.features.some((f) => f.usedDefault))).toBe(true);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect.poll(() => rows.locator("th").first().textContent()).toBe(second.entities.edges[0]?.node.id);
+    expect(await page.locator(".pager").textContent()).toContain("Page 2");
+    await page.getByRole("button", { name: "Previous" }).click();
+    await expect.poll(() => rows.locator("th").first().textContent()).toBe(ids[0]);
+    await page.close();
+  });
+
   it("shows a group's features", async () => {
     const { group } = await api<{ group: { featureNames: string[] } }>(
       '{ group(name: "user_activity") { featureNames } }',
@@ -288,8 +425,10 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
   it("fits a desktop and a phone screen: every view photographed at both sizes", async () => {
     const views: [string, string, string][] = [
       ["catalog", "", ".catalog-table tbody tr"],
-      ["feature", "#/features/clicks_7d", "dl.definition"],
-      ["group", "#/groups/user_activity", ".group-features tbody tr"],
+      ["feature-number", "#/features/clicks_7d", ".number-summary .chart-canvas canvas"],
+      ["feature-category", "#/features/country", ".top-values li"],
+      ["feature-embedding", "#/features/item_embedding", ".number-summary .chart-canvas canvas"],
+      ["group", "#/groups/user_activity", ".entity-table tbody tr"],
       ["entity", "#/entities/user-1?feature=clicks_7d", ".history-panel .chart-canvas canvas"],
       ["entity-lookup", "#/entities", ".state-empty"],
       ["not-found", "#/nowhere", ".state-empty"],
