@@ -244,6 +244,25 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it("reads a long history a page at a time, newest first", async () => {
+    const records = Array.from({ length: 205 }, (_, i) => ({ id: "long-history", clicks_7d: i }));
+    await api(
+      'mutation($records: [JSON!]!) { ingestBatch(records: $records, entityIdField: "id") { processed } }',
+      {
+        records,
+      },
+    );
+    const page = await open("#/entities/long-history?feature=clicks_7d");
+    const chart = page.locator(".history-panel .chart-canvas");
+    await chart.waitFor();
+    expect(Number(await chart.getAttribute("data-points"))).toBe(200);
+    expect(await page.locator(".history-panel .timeline li .value").first().textContent()).toBe("204");
+    await page.getByRole("button", { name: "Load 200 earlier values" }).click();
+    await expect.poll(async () => Number(await chart.getAttribute("data-points"))).toBe(205);
+    expect(await page.locator(".history-more").textContent()).toContain("205 values: the whole history");
+    await page.close();
+  });
+
   it("re-reads the whole vector as of a past instant with the as-of control", async () => {
     const page = await open("#/entities/user-1");
     await cell(page, "age", "Value").waitFor();

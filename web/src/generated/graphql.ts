@@ -55,6 +55,16 @@ export type FeatureHistoryQueryVariables = Exact<{
 
 export type FeatureHistoryQuery = { history: Array<{ value: unknown, version: number, timestamp: string }> | null };
 
+export type FeatureHistoryPageQueryVariables = Exact<{
+  featureName: string;
+  entityId: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type FeatureHistoryPageQuery = { historyConnection: { edges: Array<{ node: { value: unknown, version: number, timestamp: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+
 export type EntityChangesSubscriptionVariables = Exact<{
   entityId: string | number;
 }>;
@@ -184,6 +194,29 @@ export const FeatureHistoryDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<FeatureHistoryQuery, FeatureHistoryQueryVariables>;
+export const FeatureHistoryPageDocument = new TypedDocumentString(`
+    query FeatureHistoryPage($featureName: String!, $entityId: ID!, $first: Int!, $after: String) {
+  historyConnection(
+    featureName: $featureName
+    entityId: $entityId
+    order: NEWEST_FIRST
+    first: $first
+    after: $after
+  ) {
+    edges {
+      node {
+        value
+        version
+        timestamp
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FeatureHistoryPageQuery, FeatureHistoryPageQueryVariables>;
 export const EntityChangesDocument = new TypedDocumentString(`
     subscription EntityChanges($entityId: ID!) {
   valueChanged(entityIds: [$entityId]) {
