@@ -18,6 +18,7 @@ import { useCsrfPrevention } from "./graphql/plugins/use-csrf-prevention.js";
 import { useDocumentCache } from "./graphql/plugins/use-document-cache.js";
 import { useDocumentLimits } from "./graphql/plugins/use-document-limits.js";
 import { useEndSubscriptionsOnDispose } from "./graphql/plugins/use-end-subscriptions-on-dispose.js";
+import { useExplorer } from "./graphql/plugins/use-explorer.js";
 import { useGraphiQLAssets } from "./graphql/plugins/use-graphiql-assets.js";
 import { type PubSubState, useHealthEndpoint } from "./graphql/plugins/use-health-endpoint.js";
 import { useImportEndpoint } from "./graphql/plugins/use-import-endpoint.js";
@@ -53,6 +54,11 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Serve GraphiQL, with example operations, to browsers at `GET /graphql`. Default true. */
   graphiql?: boolean;
+  /**
+   * Serve the feature explorer, a web app over this API, at `GET /`. Default true. Its files
+   * need no token; its GraphQL requests carry the token the person gives it.
+   */
+  explorer?: boolean;
   /**
    * Answer introspection queries. By default only when GraphiQL is served (which needs them);
    * a server without GraphiQL does not describe its schema to whoever asks.
@@ -127,6 +133,7 @@ function yogaLogger(): YogaLogger {
  *
  * - `POST /graphql` runs operations (GraphQL over HTTP), `GET /graphql?query=...` queries and
  *   subscriptions; `GET /graphql` from a browser shows GraphiQL. Any other path is a coded 404.
+ * - `GET /` serves the feature explorer (see `useExplorer`), unless `explorer` is false.
  * - `GET /health` reports the store's health (200, or 503 when the backend is down).
  * - Domain errors carry their code in `extensions.code`; anything else is masked and logged.
  * - CSRF prevention is always on: a POST must be preflighted by the browser (a JSON body) or
@@ -162,6 +169,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
       metrics && ((loader: "vectors" | "group" | "definition", size: number) => metrics.batch(loader, size)),
   };
   const graphiql = options.graphiql !== false;
+  const explorer = options.explorer !== false;
   const documentCache = options.documentCache ?? new DocumentCache();
   const tokens = bearerTokens(options.auth ?? {});
   // Order matters where plugins answer requests or wrap the request parser; see each comment.
@@ -179,6 +187,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     metrics && useMetricsEndpoint(metrics, options.service.store, tokens, options.metricsPublic ?? false),
     useHealthEndpoint(options.service.store, options.pubsubState),
     graphiql && useGraphiQLAssets(),
+    explorer && useExplorer(),
     useTrainingSetEndpoint(options.service, tokens, limits.maxUploadBytes),
     useImportEndpoint(options.service, tokens, limits.maxUploadBytes),
     // After every plugin that serves a path of its own.
@@ -216,7 +225,8 @@ export function createApp(options: AppOptions): FeatureStoreApp {
     graphiql: graphiql
       ? (request) => new URL(request.url).pathname === GRAPHQL_PATH && GRAPHIQL_OPTIONS
       : false,
-    renderGraphiQL: renderOfflineGraphiQL,
+    renderGraphiQL: (graphiqlOptions) =>
+      renderOfflineGraphiQL(graphiqlOptions, { explorerLink: explorer ? "/" : undefined }),
     maskedErrors: { maskError, isDev: false },
     logging: yogaLogger(),
     cors: corsPolicy(options.corsOrigins ?? []),

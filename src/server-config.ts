@@ -38,6 +38,8 @@ export interface ServerConfig {
   demoData: boolean;
   /** Serve GraphiQL at `GET /graphql`. */
   graphiql: boolean;
+  /** Serve the feature explorer web app at `GET /`. */
+  explorer: boolean;
   /** Answer introspection queries (by default, when GraphiQL is served). */
   introspection: boolean;
   /** Suggest similar names in error messages. */
@@ -179,6 +181,12 @@ const SERVER_SETTINGS: Settings<ServerSettings> = {
     type: onOff,
     default: { development: true, production: false },
     help: "serve GraphiQL at GET /graphql",
+  },
+  explorer: {
+    env: "FEATURESTORE_EXPLORER",
+    type: onOff,
+    default: { development: true, production: false },
+    help: "serve the feature explorer web app at GET /",
   },
   introspection: {
     env: "FEATURESTORE_INTROSPECTION",

@@ -45,6 +45,7 @@ function appOptionsFrom(config: ServerConfig, service: FeatureService, pubsub?: 
     auth: { writeToken: config.token, readToken: config.readToken },
     corsOrigins: config.corsOrigins,
     graphiql: config.graphiql,
+    explorer: config.explorer,
     introspection: config.introspection,
     fieldSuggestions: config.fieldSuggestions,
     metrics: config.metrics,

@@ -4,6 +4,7 @@ import { logger } from "../core/logger.js";
 import { applyDefinitions } from "../definitions/apply-definitions.js";
 import { type DefinitionsFile, readDefinitionsFile } from "../definitions/definitions-file.js";
 import type { FeatureService } from "../service.js";
+import { loadDemoPopulation } from "./demo-population.js";
 
 const DAY_MS = 86_400_000;
 
@@ -71,14 +72,31 @@ export async function loadDemoData(service: FeatureService, now = Date.now()): P
 
 /**
  * Loads the demo data set when the store has no features yet, so a fresh clone's server has
- * something to answer with; a store that holds any feature is left alone.
+ * something to answer with (and its feature explorer something to show): the hand-written
+ * entities of {@link loadDemoData} and the generated crowd of `loadDemoPopulation`, a few
+ * hundred entities with five weeks of history. A store that holds any feature is left alone.
  * @returns whether it loaded the data.
  */
 export async function loadDemoDataIfEmpty(service: FeatureService): Promise<boolean> {
   if ((await service.listFeatures()).length > 0) return false;
-  await loadDemoData(service);
-  const groups = ((await readDemoDefinitions()).groups ?? []).map((g) => g.name);
-  logger.info({ groups }, "loaded the demo data set into the empty store");
+  const started = Date.now();
+  const now = started;
+  await loadDemoData(service, now);
+  let lastReport = started;
+  const values = await loadDemoPopulation(service, now, (done, total) => {
+    // A slow backend (a remote Redis, say) takes a while: say how far it got every few seconds.
+    if (Date.now() - lastReport < 3_000 || done === total) return;
+    lastReport = Date.now();
+    logger.info({ done, total }, "loading the demo data set: days of history written");
+  });
+  logger.info(
+    {
+      groups: ((await readDemoDefinitions()).groups ?? []).map((g) => g.name),
+      values,
+      ms: Date.now() - started,
+    },
+    "loaded the demo data set into the empty store",
+  );
   return true;
 }
 

@@ -83,11 +83,26 @@ function scriptJson(value: unknown): string {
 }
 
 /**
+ * A link back to the feature explorer, pinned to the page's bottom right corner, above the
+ * editor (GraphiQL's own controls sit at the left and top). Inline styles: the page has no
+ * stylesheet of ours.
+ */
+function explorerLink(href: string): string {
+  const style =
+    "position:fixed;right:16px;bottom:12px;z-index:1000;padding:6px 12px;border-radius:999px;" +
+    "background:#17233f;color:#fff;font:600 13px system-ui,sans-serif;text-decoration:none;" +
+    "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+  return `<a id="feature-explorer-link" href="${escapeHtml(href)}" style="${style}">← Feature explorer</a>\n`;
+}
+
+/**
  * Renders the GraphiQL page with every asset loaded from this server (see
  * `useGraphiQLAssets`), for yoga's `renderGraphiQL` option. It takes yoga's own options
  * (title, default query or tabs, headers, …) and hands them to GraphiQL. Without a `favicon`
  * option the page has an empty icon, so the browser asks for none. GraphiQL shows `title` as
  * HTML in its logo: it must come from the server's configuration, never from a request.
+ *
+ * With `page.explorerLink`, the page also carries a link back to the feature explorer there.
  *
  * @example
  * ```ts
@@ -95,7 +110,10 @@ function scriptJson(value: unknown): string {
  *   plugins: [useGraphiQLAssets()] });
  * ```
  */
-export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
+export function renderOfflineGraphiQL(
+  options: GraphiQLOptions,
+  page: { readonly explorerLink?: string | undefined } = {},
+): string {
   // Yoga's GraphiQL opens with its `query` option, or its own welcome text when that is unset,
   // and so never shows `defaultQuery`: the default query is handed over as `query` as well.
   const clientOptions =
@@ -112,7 +130,7 @@ export function renderOfflineGraphiQL(options: GraphiQLOptions): string {
 <link rel="stylesheet" href="${assetUrl("graphiql.css")}">
 </head>
 <body id="body" class="no-focus-outline">
-<noscript>GraphiQL needs JavaScript.</noscript>
+${page.explorerLink === undefined ? "" : explorerLink(page.explorerLink)}<noscript>GraphiQL needs JavaScript.</noscript>
 <div id="root">Loading ${title}…</div>
 <script>
 const workerUrls = ${scriptJson(WORKER_URLS)};

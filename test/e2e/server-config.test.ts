@@ -22,6 +22,7 @@ describe("readServerConfig", () => {
       corsOrigins: [],
       demoData: true,
       graphiql: true,
+      explorer: true,
       introspection: true,
       fieldSuggestions: true,
       metrics: true,
@@ -88,6 +89,7 @@ describe("readServerConfig", () => {
   it("turns the schema explorer and the demo data off in production unless asked", () => {
     expect(readServerConfig({ NODE_ENV: "production" }, [])).toMatchObject({
       graphiql: false,
+      explorer: false,
       introspection: false,
       fieldSuggestions: false,
       demoData: false,

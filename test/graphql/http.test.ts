@@ -64,7 +64,24 @@ describe("the demo data set", () => {
     const service = new FeatureService(new InMemoryFeatureStore());
     expect(await loadDemoDataIfEmpty(service)).toBe(true);
     const declared = ((await readDemoDefinitions()).groups ?? []).map((g) => g.name);
+    expect(declared).toContain("user_signals");
     expect((await service.listGroups()).map((g) => g.name)).toEqual(declared.sort());
+    // The crowd: a few hundred entities, with weeks of history, beside the hand-written ones.
+    const users = await service.store.getVectors(
+      Array.from({ length: 300 }, (_, i) => `user-${i + 1}`),
+      ["age", "churn_score"],
+    );
+    const served = (name: string) =>
+      users.filter((v) => v.entries.some((e) => e.featureName === name && !e.usedDefault));
+    expect(served("age")).toHaveLength(299); // user-5 has no age
+    // churn_score's job stopped ten days ago: every value is past its 3-day TTL.
+    expect(served("churn_score")).toHaveLength(0);
+    expect(
+      await service.store.getValue("churn_score", "user-42", {
+        asOf: new Date(Date.now() - 11 * 86_400_000),
+      }),
+    ).not.toBeNull();
+    expect((await service.history("clicks_7d", "user-42")).length).toBeGreaterThan(4);
     await service.ingest({ age: 99 }, "user-1");
     expect(await loadDemoDataIfEmpty(service)).toBe(false);
     expect((await service.store.getValue("age", "user-1"))?.value).toBe(99);
