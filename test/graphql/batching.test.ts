@@ -102,7 +102,7 @@ describe("DataLoader batching", () => {
       '{ groups { name a: vector(entityId: "user-1") { values } b: vector(entityId: "user-2") { values } } }',
     );
     expect(reply.errors).toBeUndefined();
-    expect(t.store.vectorsCalls).toHaveLength(3);
+    expect(t.store.vectorsCalls).toHaveLength(4);
     for (const call of t.store.vectorsCalls) expect(call.entityIds).toEqual(["user-1", "user-2"]);
   });
 
@@ -112,9 +112,9 @@ describe("DataLoader batching", () => {
       "{ groups { name features { name valueType } } }",
     );
     expect(reply.errors).toBeUndefined();
-    expect(reply.data?.groups.flatMap((g) => g.features)).toHaveLength(11);
+    expect(reply.data?.groups.flatMap((g) => g.features)).toHaveLength(14);
     expect(t.store.definitionsCalls).toHaveLength(1);
-    expect(t.store.definitionsCalls[0]).toHaveLength(11);
+    expect(t.store.definitionsCalls[0]).toHaveLength(14);
     expect(t.store.definitionCalls).toBe(0);
   });
 

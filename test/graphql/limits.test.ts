@@ -187,7 +187,7 @@ describe("query depth", () => {
     expect(deep.status).toBe(400);
     expect(codes(deep)).toEqual(["LIMIT_EXCEEDED"]);
     expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: "depth", max: 3, actual: 4 });
-    expect(t.store.vectorsCalls).toHaveLength(3);
+    expect(t.store.vectorsCalls).toHaveLength(4);
   });
 
   it("counts introspection fields and fields inside fragments", async () => {

@@ -26,7 +26,7 @@ describe("features / feature", () => {
     expect(reply.status).toBe(200);
     const names = reply.data?.features?.map((f) => f.name) ?? [];
     expect(names).toEqual([...names].sort());
-    expect(names).toHaveLength(11);
+    expect(names).toHaveLength(14);
     expect(reply.data?.features?.find((f) => f.name === "clicks_7d")).toEqual({
       name: "clicks_7d",
       featureType: "NUMERIC",
@@ -194,7 +194,7 @@ describe("groups / group / groupVector", () => {
     const reply = await run(t.app, GroupsDocument, { entityId: "user-3" });
     expect(reply.errors).toBeUndefined();
     const groups = reply.data?.groups ?? [];
-    expect(groups.map((g) => g.name)).toEqual(["item", "user_activity", "user_profile"]);
+    expect(groups.map((g) => g.name)).toEqual(["item", "user_activity", "user_profile", "user_signals"]);
     const activity = groups[1];
     expect(activity?.featureNames).toEqual([
       "clicks_7d",
