@@ -176,6 +176,13 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
   }, 120_000);
 
   it("drains every worker on SIGTERM, answering the request in flight, and exits 0", async () => {
+    // A server of its own over the same store, whose workers have served nothing else yet.
+    const server = await ServerProcess.start(["--workers", "2"], {
+      PORT: "0",
+      FEATURESTORE_URL: storeUrl,
+      FEATURESTORE_SHUTDOWN_TIMEOUT_MS: "5000",
+    });
+    await server.waitFor((line) => line.msg === "listening");
     const { hostname, port } = new URL(server.url);
     const socket: Socket = connect(Number(port), hostname);
     await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
@@ -213,5 +220,5 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
     expect(server.lines.filter((line) => line.msg === "stopped")).toHaveLength(3);
     expect(server.lines.some((line) => String(line.msg).startsWith("shutdown timeout"))).toBe(false);
     expect(server.lines.some((line) => line.level >= 50)).toBe(false);
-  });
+  }, 120_000);
 });
