@@ -34,6 +34,7 @@ import { useUnsupportedMediaType } from "./graphql/plugins/use-unsupported-media
 import { useVariableErrorCode } from "./graphql/plugins/use-variable-error-code.js";
 import { useVaryOrigin } from "./graphql/plugins/use-vary-origin.js";
 import { logRequest } from "./graphql/request-log.js";
+import { requestLog } from "./graphql/request-record.js";
 import { schema } from "./graphql/schema/index.js";
 import { ApiMetrics } from "./metrics/api-metrics.js";
 import type { FeatureService } from "./service.js";
@@ -217,7 +218,7 @@ export function createApp(options: AppOptions): FeatureStoreApp {
 
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: () => createContext(deps),
+    context: ({ request }) => createContext(deps, requestLog(request)),
     graphqlEndpoint: GRAPHQL_PATH,
     healthCheckEndpoint: LIVENESS_PATH,
     landingPage: false,

@@ -1,6 +1,5 @@
 import { type DestinationStream, pino } from "pino";
 import pinoPretty from "pino-pretty";
-import { logContext } from "./log-context.js";
 
 /** The levels the logger takes, quietest last (`silent` logs nothing). */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
@@ -29,17 +28,13 @@ function destination(): DestinationStream {
  * comes from `FEATURESTORE_LOG_LEVEL` (default `info`; the test setup sets `silent`). An unknown
  * level leaves it at `info` instead of throwing while the module loads, which would kill any
  * program importing the library with a stack trace; the server refuses such a level with a
- * plain message when it reads its settings. A line written while a request is served carries
- * that request's `requestId` (see {@link logContext}).
+ * plain message when it reads its settings. A request's lines carry its `requestId` when written
+ * with the request's child logger (the GraphQL context's `log`); this one adds no request id.
  */
 export const logger = pino(
   {
     name: "featurestore",
     level: isLogLevel(requested) ? requested : "info",
-    mixin() {
-      const request = logContext.getStore();
-      return request ? { requestId: request.id } : {};
-    },
   },
   destination(),
 );

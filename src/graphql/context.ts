@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { FeatureService } from "../service.js";
 import type { FeatureEvents } from "./events.js";
 import type { ApiLimits } from "./limits.js";
@@ -19,6 +20,8 @@ export interface GraphQLContext {
   readonly complexityLimit: { readonly complexity: number };
   /** Where writes are announced, and where subscriptions listen. */
   readonly events: FeatureEvents;
+  /** The logger for lines written on behalf of this request: they carry its `requestId`. */
+  readonly log: Logger;
 }
 
 /** What {@link createContext} builds each request's context from; fixed for the app's lifetime. */
@@ -32,14 +35,15 @@ export interface ContextDependencies {
 
 /**
  * Builds the context of one request: fresh DataLoaders and a fresh read budget, so nothing
- * cached or counted leaks from one request into another.
+ * cached or counted leaks from one request into another, and the request's logger (`log`).
  */
-export function createContext(deps: ContextDependencies): GraphQLContext {
+export function createContext(deps: ContextDependencies, log: Logger): GraphQLContext {
   return {
     service: deps.service,
     loaders: createLoaders(deps.service, deps.onBatch),
     readBudget: new ReadBudget(deps.limits.maxEntityIds, deps.limits.maxCost),
     complexityLimit: { complexity: deps.limits.maxCost },
     events: deps.events,
+    log,
   };
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import type { Logger } from "pino";
 import { logger } from "../core/logger.js";
 import type { FeatureValue } from "../core/models.js";
 import type { FeaturePubSub, ValueChange } from "../store/changes/change-feed.js";
@@ -44,6 +45,8 @@ export class FeatureEvents {
   private readonly open = new Set<SubscriberQueue<ValueChange>>();
   private closed = false;
   private readonly onEventsDropped: ((count: number) => void) | undefined;
+  /** The publisher's logger while a publish delivers (in process, delivery is synchronous). */
+  private publisherLog: Logger | undefined;
 
   constructor(
     readonly pubsub: FeaturePubSub,
@@ -59,28 +62,44 @@ export class FeatureEvents {
     return this.open.size;
   }
 
-  /** Announces values written by an ingest or a batch ingest, each with its value and version. */
-  publishWrites(values: readonly FeatureValue[]): void {
-    for (const value of values) {
-      this.pubsub.publish("valueChanged", {
-        featureName: value.featureName,
-        entityId: value.entityId,
-        version: value.version,
-        value,
-      });
-    }
+  /**
+   * Announces values written by an ingest or a batch ingest, each with its value and version.
+   * `log` is the writing request's logger: a stream this publish overflows is logged with it
+   * (when the pubsub delivers in process, as it then does before the publish returns).
+   */
+  publishWrites(values: readonly FeatureValue[], log?: Logger): void {
+    this.publishing(log, () => {
+      for (const value of values) {
+        this.pubsub.publish("valueChanged", {
+          featureName: value.featureName,
+          entityId: value.entityId,
+          version: value.version,
+          value,
+        });
+      }
+    });
   }
 
-  /** Announces a deletion. */
-  publishDeletion(featureName: string, entityId: string): void {
-    this.pubsub.publish("valueChanged", { featureName, entityId });
+  /** Announces a deletion; `log` as for {@link publishWrites}. */
+  publishDeletion(featureName: string, entityId: string, log?: Logger): void {
+    this.publishing(log, () => this.pubsub.publish("valueChanged", { featureName, entityId }));
+  }
+
+  private publishing(log: Logger | undefined, publish: () => void): void {
+    const outer = this.publisherLog;
+    this.publisherLog = log;
+    try {
+      publish();
+    } finally {
+      this.publisherLog = outer;
+    }
   }
 
   /**
    * The changes matching `filter` from now on, until the consumer stops (`return()`, which
    * takes effect at once), {@link FeatureEvents.close} is called, or the stream falls more than
    * {@link maxQueuedEvents} changes behind: it then ends with the error SUBSCRIBER_TOO_SLOW,
-   * logged once. Listening starts at the call, not at the first read, so a write made right
+   * logged once (with the logger of the write that overflowed it, when it is known). Listening starts at the call, not at the first read, so a write made right
    * after a client subscribed is not missed; the filter applies before a change is queued, so
    * changes a stream does not want never count against it.
    * @throws GraphQLError LIMIT_EXCEEDED (limit `subscriptions`) when {@link maxSubscriptions}
@@ -93,7 +112,7 @@ export class FeatureEvents {
       overflow: () => {
         // The queued changes and the one that did not fit.
         this.onEventsDropped?.(queue.length + 1);
-        logger.warn(
+        (this.publisherLog ?? logger).warn(
           { maxQueuedEvents: this.maxQueuedEvents, subscriptions: this.open.size },
           "a subscriber fell too far behind: its stream is ended",
         );

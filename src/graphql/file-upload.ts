@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GraphQLError } from "graphql";
+import type { Logger } from "pino";
 import { FeatureStoreError } from "../core/errors.js";
-import { logger } from "../core/logger.js";
 import { type FileFormat, formatOfMediaType } from "../files/file-format.js";
 import type { RecordSource } from "../files/record-reader.js";
 import { ApiErrorCode, errorResponse } from "./errors.js";
@@ -86,7 +86,11 @@ function statusOf(err: FeatureStoreError): number {
  * whose words stay in the log); anything else is a fault of the server, logged in full and
  * answered as a bare INTERNAL_SERVER_ERROR.
  */
-export function failureResponse(fetchAPI: { Response: typeof Response }, err: unknown): Response {
+export function failureResponse(
+  fetchAPI: { Response: typeof Response },
+  err: unknown,
+  log: Logger,
+): Response {
   if (err instanceof GraphQLError && typeof err.extensions.code === "string") {
     const http = err.extensions.http as { status?: number; headers?: Record<string, string> } | undefined;
     return errorResponse(fetchAPI, http?.status ?? 400, err.extensions.code, err.message, http?.headers);
@@ -96,7 +100,7 @@ export function failureResponse(fetchAPI: { Response: typeof Response }, err: un
     const message = unavailable ? "the feature store backend is unavailable; retry later" : err.message;
     return errorResponse(fetchAPI, statusOf(err), err.code, message);
   }
-  logger.error({ err }, "file endpoint failed");
+  log.error({ err }, "file endpoint failed");
   return errorResponse(fetchAPI, 500, ApiErrorCode.INTERNAL_SERVER_ERROR, "Unexpected error.");
 }
 

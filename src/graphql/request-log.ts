@@ -4,7 +4,7 @@ import type { RequestRecord } from "./request-record.js";
 
 /**
  * Writes the one line at info that sums up a request: method, path, operation name and type,
- * status, duration, error codes and bytes out, with its `requestId` from the log context. It
+ * status, duration, error codes and bytes out, with its `requestId`. It
  * holds no header, token, variable or value; an operation name that is not a GraphQL name of
  * sane length (a client may send anything as `operationName`) shows as `(invalid)`.
  * `bytesOut` is left out when the body is streamed (a subscription, a training set) and its
@@ -16,6 +16,7 @@ export function logRequest(record: RequestRecord, response: Response): void {
   const length = response.headers.get("content-length");
   logger.info(
     {
+      requestId: record.id,
       method: record.method,
       path: record.path,
       operationName: name === undefined || isOperationName(name) ? name : INVALID_OPERATION,

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { logger } from "../core/logger.js";
 
 /** The header a request id is read from and echoed in. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -28,6 +30,11 @@ export interface RequestRecord {
   errorCodes: string[];
   /** Whether the request got a GraphQL result (not a page, a preflight or another endpoint). */
   graphql: boolean;
+  /**
+   * The request's logger: a pino child of {@link logger} whose lines carry `requestId`. Made on
+   * first use, so a request that logs nothing but its request line does not pay for it.
+   */
+  readonly log: Logger;
 }
 
 /** The id a request is known by: the client's when it is sane, a fresh UUID otherwise. */
@@ -36,14 +43,39 @@ export function requestIdOf(request: Request): string {
   return sent !== null && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
-/** A fresh record of a request that just arrived. */
-export function newRequestRecord(request: Request): RequestRecord {
-  return {
-    id: requestIdOf(request),
+/** The record of each request being served, for whoever holds only the request. */
+const records = new WeakMap<Request, RequestRecord>();
+
+/** Starts the record of a request that just arrived; {@link recordOf} finds it from then on. */
+export function startRequestRecord(request: Request): RequestRecord {
+  const id = requestIdOf(request);
+  let child: Logger | undefined;
+  const record: RequestRecord = {
+    id,
     method: request.method,
     path: new URL(request.url).pathname,
     start: performance.now(),
     errorCodes: [],
     graphql: false,
+    get log(): Logger {
+      child ??= logger.child({ requestId: id });
+      return child;
+    },
   };
+  records.set(request, record);
+  return record;
+}
+
+/** The record of `request`, when requests are recorded (see `useRequestRecord`). */
+export function recordOf(request: Request): RequestRecord | undefined {
+  return records.get(request);
+}
+
+/**
+ * The logger for lines written on behalf of `request`: its record's logger, whose lines carry
+ * its `requestId`, or the plain logger when requests are not recorded (metrics off and the
+ * level above `info`).
+ */
+export function requestLog(request: Request): Logger {
+  return records.get(request)?.log ?? logger;
 }

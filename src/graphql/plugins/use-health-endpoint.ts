@@ -1,6 +1,6 @@
 import type { Plugin } from "graphql-yoga";
-import { logger } from "../../core/logger.js";
 import type { FeatureStore } from "../../store/feature-store.js";
+import { requestLog } from "../request-record.js";
 
 /** Where {@link useHealthEndpoint} answers. */
 const HEALTH_PATH = "/health";
@@ -25,7 +25,8 @@ export function useHealthEndpoint(store: FeatureStore, pubsubState?: () => PubSu
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== HEALTH_PATH || (request.method !== "GET" && request.method !== "HEAD")) return;
       const health = await store.health();
-      if (!health.ok) logger.warn({ backend: health.backend, detail: health.detail }, "store is unhealthy");
+      if (!health.ok)
+        requestLog(request).warn({ backend: health.backend, detail: health.detail }, "store is unhealthy");
       const pubsub = pubsubState?.();
       endResponse(
         fetchAPI.Response.json(

@@ -3,6 +3,7 @@ import { importFile } from "../../files/file-import.js";
 import type { FeatureService } from "../../service.js";
 import type { BearerTokens } from "../bearer-tokens.js";
 import { failureResponse, receiveUpload, requiredParam, requirePost } from "../file-upload.js";
+import { requestLog } from "../request-record.js";
 
 /** Where {@link useImportEndpoint} answers. */
 export const IMPORT_PATH = "/import";
@@ -41,7 +42,7 @@ export function useImportEndpoint(
         });
         endResponse(fetchAPI.Response.json(report, { headers: { "cache-control": "no-store" } }));
       } catch (err) {
-        endResponse(failureResponse(fetchAPI, err));
+        endResponse(failureResponse(fetchAPI, err, requestLog(request)));
       } finally {
         await dispose();
       }

@@ -3,6 +3,7 @@ import type { ApiMetrics } from "../../metrics/api-metrics.js";
 import type { FeatureStore } from "../../store/feature-store.js";
 import type { BearerTokens } from "../bearer-tokens.js";
 import { failureResponse } from "../file-upload.js";
+import { requestLog } from "../request-record.js";
 
 /** Where {@link useMetricsEndpoint} answers. */
 export const METRICS_PATH = "/metrics";
@@ -29,7 +30,7 @@ export function useMetricsEndpoint(
       if (url.pathname !== METRICS_PATH || (request.method !== "GET" && request.method !== "HEAD")) return;
       const refusal = open ? undefined : tokens?.readRefusal(request);
       if (refusal) {
-        endResponse(failureResponse(fetchAPI, refusal));
+        endResponse(failureResponse(fetchAPI, refusal, requestLog(request)));
         return;
       }
       const body = await metrics.registry.metrics();

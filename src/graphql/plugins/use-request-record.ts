@@ -1,7 +1,6 @@
 import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { logContext } from "../../core/log-context.js";
-import { newRequestRecord, REQUEST_ID_HEADER, type RequestRecord } from "../request-record.js";
+import { REQUEST_ID_HEADER, type RequestRecord, recordOf, startRequestRecord } from "../request-record.js";
 
 /** What is told of each request once its response is ready. */
 export type RequestEnded = (record: RequestRecord, response: Response) => void;
@@ -23,14 +22,12 @@ function errorCodes(result: unknown): string[] {
 /**
  * Keeps a {@link RequestRecord} of every request: its id (taken from `x-request-id` when sane,
  * generated otherwise, and echoed in the response), its operation and its error codes; hands it
- * to `ended` with the response. The whole request runs in the logger's {@link logContext}, so
- * every line logged while it is served carries its id.
+ * to `ended` with the response. The record holds the request's logger (see `requestLog`), which
+ * the GraphQL context and the endpoints log with, so their lines carry its id.
  *
  * Goes first among the plugins, so a response another plugin ends early is recorded too.
  */
 export function useRequestRecord(ended: RequestEnded): Plugin {
-  const records = new WeakMap<Request, RequestRecord>();
-  const recordOf = (request: Request): RequestRecord | undefined => records.get(request);
   const operationKnown = (
     request: Request,
     document: Parameters<typeof getOperationAST>[0],
@@ -43,12 +40,8 @@ export function useRequestRecord(ended: RequestEnded): Plugin {
     record.operationName = operation?.name?.value ?? operationName ?? undefined;
   };
   return {
-    instrumentation: {
-      request({ request }, wrapped) {
-        const record = newRequestRecord(request);
-        records.set(request, record);
-        return logContext.run(record, wrapped);
-      },
+    onRequest({ request }) {
+      startRequestRecord(request);
     },
     onParams({ request, params }) {
       const record = recordOf(request);
@@ -77,7 +70,7 @@ export function useRequestRecord(ended: RequestEnded): Plugin {
       const record = recordOf(request);
       if (!record) return;
       response.headers.set(REQUEST_ID_HEADER, record.id);
-      logContext.run(record, () => ended(record, response));
+      ended(record, response);
     },
   };
 }

@@ -1,12 +1,12 @@
 import { once } from "node:events";
 import { PassThrough, Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
-import { logger } from "../../core/logger.js";
 import { type FileFormat, formatOfMediaType, MEDIA_TYPES } from "../../files/file-format.js";
 import { exportTrainingSet } from "../../files/training-set-export.js";
 import { type FeatureService, transformChoiceOf } from "../../service.js";
 import type { BearerTokens } from "../bearer-tokens.js";
 import { failureResponse, receiveUpload, requiredParam, requirePost } from "../file-upload.js";
+import { requestLog } from "../request-record.js";
 
 /** Where {@link useTrainingSetEndpoint} answers. */
 export const TRAINING_SET_PATH = "/training-set";
@@ -86,7 +86,10 @@ export function useTrainingSetEndpoint(
         const finished = exporting.then(
           () => out.end(),
           (err: unknown) => {
-            logger.warn({ err }, "training set export failed after its response began; the response is cut");
+            requestLog(request).warn(
+              { err },
+              "training set export failed after its response began; the response is cut",
+            );
             out.destroy(err instanceof Error ? err : new Error(String(err)));
           },
         );
@@ -105,7 +108,7 @@ export function useTrainingSetEndpoint(
         );
       } catch (err) {
         await dispose();
-        endResponse(failureResponse(fetchAPI, err));
+        endResponse(failureResponse(fetchAPI, err, requestLog(request)));
       }
     },
   };

@@ -67,7 +67,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { featureName, entityId }, ctx) => {
       const deleted = await ctx.service.deleteValue(featureName, entityId);
       ctx.loaders.forgetEntity(entityId);
-      if (deleted) ctx.events.publishDeletion(featureName, entityId);
+      if (deleted) ctx.events.publishDeletion(featureName, entityId, ctx.log);
       return deleted;
     },
   }),

@@ -41,7 +41,7 @@ builder.mutationFields((t) => ({
       const record = features as Record<string, unknown>;
       const values = await ctx.service.ingest(record, entityId, { eventTime: eventTime ?? undefined });
       ctx.loaders.forgetEntity(entityId);
-      ctx.events.publishWrites(values);
+      ctx.events.publishWrites(values, ctx.log);
       return { entityId, values };
     },
   }),
@@ -64,7 +64,7 @@ builder.mutationFields((t) => ({
       });
       ctx.loaders.forgetAll();
       // With their values: subscribers need not read the store once per change.
-      ctx.events.publishWrites(report.written);
+      ctx.events.publishWrites(report.written, ctx.log);
       return report;
     },
   }),
