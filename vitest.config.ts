@@ -17,7 +17,7 @@ export default defineConfig({
           name: "featurestore",
           include: ["test/**/*.test.ts"],
           exclude: ["test/package/**"],
-          globalSetup: ["test/build-once.ts"],
+          globalSetup: ["test/build-once.ts", "test/redis-cluster-up.ts"],
         },
       },
       {
