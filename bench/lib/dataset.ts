@@ -1,4 +1,5 @@
 import type { FeatureDefinition } from "../../src/core/models.js";
+import { seededRandom } from "../../src/core/seeded-random.js";
 import type { FeatureService } from "../../src/service.js";
 
 /** The group every benchmark registers its features in. */
@@ -55,19 +56,7 @@ export const FLOAT_NAMES: readonly string[] = FEATURE_NAMES.filter(
   (n) => n.startsWith("float_") && !NEVER_WRITTEN.has(n),
 );
 
-/** A deterministic pseudo-random stream (mulberry32), so every run writes the same data. */
-function randomStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = randomStream(42);
+const random = seededRandom(42);
 
 /** A value of the right type for a feature. */
 function valueFor(def: FeatureDefinition): unknown {

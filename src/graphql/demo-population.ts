@@ -1,3 +1,4 @@
+import { seededRandom } from "../core/seeded-random.js";
 import type { FeatureService } from "../service.js";
 
 /*
@@ -20,18 +21,6 @@ const FIRST_ITEM = 4;
 const LAST_ITEM = 120;
 /** The day (days before now) the churn model's nightly job last ran. */
 const CHURN_JOB_STOPPED_DAY = 10;
-
-/** Mulberry32: a small seeded generator, so the crowd is the same on every load. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const COUNTRIES = ["US", "DE", "FR", "GB", "BR", "IN", "JP", "NL", "ES", "CA"];
 const COUNTRY_WEIGHTS = [30, 12, 10, 10, 8, 9, 6, 5, 5, 5];

@@ -19,6 +19,7 @@ import type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "../e
 import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
 import type { HistoryPageQuery } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
+import { NETWORK_ERROR_CODES } from "../network-errors.js";
 import { PostgresExplorer } from "./postgres-explorer.js";
 import { migrateSchema, schemaFor } from "./postgres-schema.js";
 
@@ -44,15 +45,6 @@ export interface PostgresBackendOptions {
   poolSize?: number;
 }
 
-/** Connection-class failures by Node error code: the server cannot be reached at all. */
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-]);
 /** SQLSTATEs of a server going away: admin/crash shutdown, starting up, or killing our backend. */
 const SHUTDOWN_STATES = new Set(["57P01", "57P02", "57P03"]);
 
@@ -340,7 +332,7 @@ export class PostgresBackend implements StoreBackend {
     }
     const lost =
       (typeof code === "string" &&
-        (NETWORK_ERRORS.has(code) || SHUTDOWN_STATES.has(code) || code.startsWith("08"))) ||
+        (NETWORK_ERROR_CODES.has(code) || SHUTDOWN_STATES.has(code) || code.startsWith("08"))) ||
       /^Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message);
     if (lost) {
       return new BackendUnavailableError(

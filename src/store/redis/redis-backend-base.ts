@@ -20,6 +20,7 @@ import {
 import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
 import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
+import { NETWORK_ERROR_CODES } from "../network-errors.js";
 import { RedisExplorer, scanCurrentKeys } from "./redis-explorer.js";
 import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
 import { batchReplies, COMMIT_CATALOG_SCRIPT, decodeEntry, type ScriptCall } from "./redis-scripts.js";
@@ -30,18 +31,6 @@ import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
  * before it drops the connection: a server that stopped answering would otherwise hold it forever.
  */
 const QUIT_TIMEOUT_MS = 1000;
-
-/** Node error codes of a connection that cannot be made or was cut. */
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
 
 /**
  * What ioredis says when it refuses a command because it is not connected (its offline queue is
@@ -186,7 +175,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
     } else if (name === "AbortError" || name === "ClusterAllFailedError" || NOT_CONNECTED.test(text)) {
       // ioredis refuses commands while it reconnects (the store disables its offline queue).
       message = `${where} is unreachable: not connected (${text}); ${retry}`;
-    } else if (typeof code === "string" && NETWORK_ERRORS.has(code)) {
+    } else if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) {
       message = `${where} is unreachable: ${text}; ${retry}`;
     } else {
       message = `${where}: the store failed with ${name || "an error"}: ${text} (a fault in the store, not a connection problem; retrying will not help)`;
