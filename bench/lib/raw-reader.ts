@@ -1,5 +1,6 @@
 import { Cluster, Redis } from "ioredis";
 import pg from "pg";
+import { currentStatement } from "../../src/store/postgres/postgres-backend.js";
 import { schemaFor } from "../../src/store/postgres/postgres-schema.js";
 import { entityKeys } from "../../src/store/redis/redis-keys.js";
 import { READ_CURRENT_SCRIPT } from "../../src/store/redis/redis-scripts.js";
@@ -72,31 +73,27 @@ async function redisReader(url: string): Promise<RawReader> {
 
 /**
  * The PostgreSQL store reads current values with one named statement over the namespace's
- * `current` table. The text below is the store's `current` statement (`statements()` in
- * src/store/postgres/postgres-store.ts, which is not exported) character for character; keep the
- * two in step. Prepared by name as the store does, so each connection plans it once.
+ * `current` table, `currentStatement` of the backend itself, so the two cannot drift apart. The
+ * floor sends it and parses each entity's JSON text, and stops there: no entries, no decoding.
  */
 async function postgresReader(url: string): Promise<RawReader> {
   const { server, namespace } = serverUrl(url, ["namespace", "pool_size"]);
-  const schema = schemaFor(namespace);
-  const pool = new pg.Pool({ connectionString: server, max: 10 });
-  const statement = {
-    name: "bench_raw_current",
-    text: `SELECT entity, feature, version, event_time, payload FROM ${schema}.current
-       WHERE entity = ANY($1::text[]) AND feature = ANY($2::text[])`,
-  };
+  const statement = currentStatement(schemaFor(namespace));
+  const pool = new pg.Pool({ connectionString: server, max: 10, options: "-c jit=off" });
+  const read = async (entityIds: readonly string[], featureNames: readonly string[]) =>
+    (await pool.query<[number, string]>({ ...statement, values: [entityIds, featureNames] })).rows.map(
+      ([, cells]) => JSON.parse(cells) as (number | string | null)[],
+    );
   return {
     label: "bare pg",
-    async read(entityIds, featureNames) {
-      // The store passes distinct ids and names; the benchmark's are distinct already.
-      return (await pool.query({ ...statement, values: [entityIds, featureNames] })).rows;
-    },
+    // The store passes distinct ids and names; the benchmark's are distinct already.
+    read,
     async found(entityIds, featureNames) {
-      const { rows } = await pool.query<{ payload: string | null }>({
-        ...statement,
-        values: [entityIds, featureNames],
-      });
-      return rows.filter((r) => r.payload !== null).length;
+      let live = 0;
+      for (const cells of await read(entityIds, featureNames)) {
+        for (let i = 3; i < cells.length; i += 4) if (cells[i] !== null) live++;
+      }
+      return live;
     },
     async close() {
       await pool.end();
