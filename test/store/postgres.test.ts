@@ -254,7 +254,9 @@ describe("postgres store", () => {
     const ids = Array.from({ length: 3000 }, (_, i) => `e${i}`);
     for (let i = 0; i < ids.length; i += 1000) {
       await store.setValues(
-        ids.slice(i, i + 1000).flatMap((id) => names.map((n) => ({ featureName: n, entityId: id, value: 1 }))),
+        ids
+          .slice(i, i + 1000)
+          .flatMap((id) => names.map((n) => ({ featureName: n, entityId: id, value: 1 }))),
       );
     }
     const { rows: analyzed } = await admin.query(
@@ -273,7 +275,10 @@ describe("postgres store", () => {
     ]);
     expect(sent).toHaveLength(1);
     const { text, values } = sent[0] as { text: string; values: unknown[] };
-    expect(values).toEqual([["e7", "e2999", "nobody"], ["c", "a"]]);
+    expect(values).toEqual([
+      ["e7", "e2999", "nobody"],
+      ["c", "a"],
+    ]);
     const { rows } = await admin.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
     const plan = JSON.stringify(rows[0]["QUERY PLAN"]);
     // One probe of the primary key per entity, whatever the planner guesses about the table.
