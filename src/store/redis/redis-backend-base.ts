@@ -123,7 +123,10 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
    * in its capabilities.
    */
   protected abstract sendAppends(calls: readonly ScriptCall[]): Promise<number[][]>;
-  /** `HMGET key ...fields` for each current hash, in order: one list of texts per key. */
+  /**
+   * `HMGET key ...fields` for each current hash, in order: one list of texts per key, `null` or
+   * an empty text where a field has no entry.
+   */
   protected abstract sendCurrentReads(
     keys: readonly string[],
     fields: readonly string[],
@@ -256,7 +259,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
       const texts = rows[row.get(entityIds[e] as string) as number] as (string | null)[];
       for (let f = 0; f < width; f++) {
         const text = texts[f];
-        out[e * width + f] = text == null ? undefined : decodeEntry(text);
+        out[e * width + f] = text ? decodeEntry(text) : undefined;
       }
     }
     return out;

@@ -181,14 +181,15 @@ export class RedisBackend extends RedisBackendBase<Redis> {
 
   /**
    * All in one script call (an HMGET per key inside Lua): one round trip, and one command to
-   * build and one reply to parse instead of one per entity. A single server runs it whatever
+   * build and one text per entity to parse instead of one reply per entity and one string per value. A single server runs it whatever
    * hash tags its keys carry; the cluster backend sends its own per-master reads instead.
    */
   protected async sendCurrentReads(
     keys: readonly string[],
     fields: readonly string[],
   ): Promise<(string | null)[][]> {
-    return (await READ_CURRENT_SCRIPT.run(this.redis(), keys, fields)) as (string | null)[][];
+    const texts = (await READ_CURRENT_SCRIPT.run(this.redis(), keys, fields)) as string[];
+    return texts.map((text) => text.split("\n"));
   }
 
   /** All in one pipeline: one round trip. */

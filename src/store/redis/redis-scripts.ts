@@ -288,11 +288,14 @@ return found
 
 /**
  * The batch read of current entries in one call: for each entity's current hash, the HMGET of
- * every feature name (in slices, as Lua's unpack limits the arguments of one call), one reply
- * per entity, nil where a key has no entry. One script call instead of a pipeline of one HMGET per
- * entity costs the client one command to build and one reply to parse instead of 100. Its keys
- * span several entities' hash tags, which a single Redis server runs as one call; the cluster
- * backend reads with a pipeline of HMGETs per master instead.
+ * every feature name (in slices, as Lua's unpack limits the arguments of one call), answered as
+ * one text per entity: the entries in the order of the names, joined by newlines, an empty line
+ * where a key has no entry. An entry never holds a newline (its payload is JSON from the codec,
+ * which escapes control characters), so the client splits the text back exactly. One script call
+ * instead of a pipeline of one HMGET per entity costs the client one command to build, and one
+ * string per entity instead of one per value to parse. Its keys span several entities' hash
+ * tags, which a single Redis server runs as one call; the cluster backend reads with a pipeline
+ * of HMGETs per master instead.
  *
  * KEYS: each entity's current hash. ARGV: the feature names.
  */
@@ -300,16 +303,12 @@ export const READ_CURRENT_SCRIPT = new RedisScript(`
 local names = #ARGV
 local out = {}
 for i = 1, #KEYS do
-  if names <= 1000 then
-    out[i] = redis.call('HMGET', KEYS[i], unpack(ARGV))
-  else
-    local row = {}
-    for first = 1, names, 1000 do
-      local part = redis.call('HMGET', KEYS[i], unpack(ARGV, first, math.min(first + 999, names)))
-      for j = 1, #part do row[first + j - 1] = part[j] end
-    end
-    out[i] = row
+  local row = {}
+  for first = 1, names, 1000 do
+    local part = redis.call('HMGET', KEYS[i], unpack(ARGV, first, math.min(first + 999, names)))
+    for j = 1, #part do row[first + j - 1] = part[j] or '' end
   end
+  out[i] = table.concat(row, '\\n')
 end
 return out
 `);
