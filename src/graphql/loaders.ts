@@ -14,9 +14,15 @@ export interface Loaders {
   /**
    * The vector loader for one feature set read at one instant (now when `asOf` is omitted):
    * entity id -> vector of exactly these features. Fields asking for the same names in the same
-   * order at the same instant share one loader, and so one batch.
+   * order at the same instant share one loader, and so one batch. With `valuesOnly`, its vectors
+   * hold `values` and no `entries` (see `VectorReadOptions.valuesOnly`); such fields share a
+   * loader of their own.
    */
-  vectors(featureNames: readonly string[], asOf?: Date): DataLoader<string, FeatureVector>;
+  vectors(
+    featureNames: readonly string[],
+    asOf?: Date,
+    valuesOnly?: boolean,
+  ): DataLoader<string, FeatureVector>;
   /** Group name -> stored group, or `null` when there is none; primed by the `groups` query. */
   readonly group: DataLoader<string, StoredGroup | null>;
   /** Feature name -> definition, or `null` when it is not registered; primed by the `features` query. */
@@ -56,16 +62,16 @@ export function createLoaders(service: FeatureService, onBatch?: BatchObserver):
   });
   const coverage = new DataLoader<string, FeatureCoverage>((names) => service.featureCoverage(names));
   return {
-    vectors(featureNames, asOf) {
+    vectors(featureNames, asOf, valuesOnly = false) {
       // JSON keeps distinct lists distinct whatever characters the names hold.
-      const key = JSON.stringify([featureNames, asOf?.getTime() ?? null]);
+      const key = JSON.stringify([featureNames, asOf?.getTime() ?? null, valuesOnly]);
       let loader = vectorLoaders.get(key);
       if (!loader) {
         const names = [...featureNames];
         // A malformed id fails its own field only, not every field batched with it.
         loader = new DataLoader<string, FeatureVector>((entityIds) => {
           onBatch?.("vectors", entityIds.length);
-          return service.getVectorsSettled(entityIds, names, { asOf });
+          return service.getVectorsSettled(entityIds, names, { asOf, valuesOnly });
         });
         vectorLoaders.set(key, loader);
       }

@@ -1,3 +1,6 @@
+import { decodeValue } from "../core/codec.js";
+import type { FeatureData } from "../core/models.js";
+
 /**
  * The stored form every backend reads and writes: one history entry of one
  * (feature, entity) key. Backends see only these; typing, defaults and TTL live in the base class.
@@ -9,6 +12,32 @@ export interface StoredEntry {
   readonly eventTimeMs: number;
   /** The value as written by the codec, or `null` for a deletion marker (a tombstone). */
   readonly payload: string | null;
+  /**
+   * `payload` decoded, when a backend keeps its entries in memory and decoded them once
+   * ({@link withDecodedScalar}): only ever a scalar, immutable, so one value serves every read.
+   * Absent otherwise; readers take the value through {@link entryValue}.
+   */
+  readonly value?: number | string | boolean;
+}
+
+/** The value of a live entry (`payload` not null): its kept {@link StoredEntry.value}, else `payload` decoded. */
+export function entryValue(entry: StoredEntry): FeatureData {
+  return entry.value ?? decodeValue(entry.payload as string);
+}
+
+/**
+ * `entry` with its value decoded once and kept, when it is a scalar (a number, string or boolean);
+ * a list, an object or a deletion marker is returned as it is, since every read must get its own
+ * copy of those. For backends that hold entries in memory and read them many times.
+ */
+export function withDecodedScalar(entry: StoredEntry): StoredEntry {
+  const payload = entry.payload;
+  if (payload === null) return entry;
+  const first = payload.charCodeAt(0);
+  // 91 "[" and 123 "{" open a list or an object.
+  if (first === 91 || first === 123) return entry;
+  const value = decodeValue(payload) as number | string | boolean;
+  return { version: entry.version, eventTimeMs: entry.eventTimeMs, payload, value };
 }
 
 /** A (feature, entity) key. */

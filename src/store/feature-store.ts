@@ -1,5 +1,5 @@
 import { inChunks } from "../core/chunks.js";
-import { checkValue, decodeValue, encodeValue } from "../core/codec.js";
+import { checkValue, encodeValue } from "../core/codec.js";
 import {
   checkDefinition,
   checkEntityId,
@@ -49,6 +49,7 @@ import {
   type AsOfRow,
   type EntryKey,
   type EntryWrite,
+  entryValue,
   HISTORY_TRIMMED,
   type StoredEntry,
 } from "./entry.js";
@@ -101,6 +102,12 @@ export interface VectorReadOptions {
    * rule at the moment of reading.
    */
   asOf?: Date;
+  /**
+   * Fill only each vector's `values` and leave its `entries` empty: for a reader that needs
+   * nothing else (the GraphQL server, when a query selects a vector's `values` but not its
+   * `features` and applies no transform). Saves building one entry object per value read.
+   */
+  valuesOnly?: boolean;
 }
 
 /** Options of {@link FeatureStore.getValue}: at most one of them. */
@@ -609,7 +616,7 @@ export class FeatureStore {
     const now = Date.now();
     const values: FeatureData[] = [];
     for (const entry of scan.entries) {
-      if (entry.payload !== null && !isExpired(def, entry, now)) values.push(decodeValue(entry.payload));
+      if (entry.payload !== null && !isExpired(def, entry, now)) values.push(entryValue(entry));
     }
     return { values, complete: scan.complete };
   }
@@ -851,6 +858,7 @@ export class FeatureStore {
                 known,
               ),
             );
+    const valuesOnly = options?.valuesOnly === true;
     const vectors: FeatureVector[] = [];
     for (let e = 0; e < entityIds.length; e++) {
       const values: Record<string, FeatureData | null> = {};
@@ -859,6 +867,10 @@ export class FeatureStore {
       for (let f = 0; f < featureNames.length; f++) {
         const featureName = featureNames[f] as string;
         const def = defs[f];
+        if (valuesOnly) {
+          setOwn(values, featureName, def === undefined ? null : servedValue(def, stored[k++], refMs));
+          continue;
+        }
         const entry: VectorEntry =
           def === undefined
             ? {
@@ -1156,9 +1168,19 @@ function checkEventTime(time: Date, what = "eventTime"): number {
 }
 
 /**
- * The slot a registered feature gets in a vector or training row, from what the backend found in
- * force at `refMs`: the live value, else the default (flagged), else, when the answer is in
- * trimmed history, `null` flagged as unknown. TTL is judged at `refMs`.
+ * What serves a registered feature at `refMs`, from what the backend found in force then: the
+ * live entry, {@link HISTORY_TRIMMED} when the answer lies in trimmed history, else `undefined`
+ * (the default stands in). TTL is judged at `refMs`.
+ */
+function inForce(def: NormalizedDefinition, stored: AsOfEntry, refMs: number): AsOfEntry {
+  if (stored === HISTORY_TRIMMED) return stored;
+  return stored && stored.payload !== null && !isExpired(def, stored, refMs) ? stored : undefined;
+}
+
+/**
+ * The slot a registered feature gets in a vector or training row ({@link inForce}): the live
+ * value, else the default (flagged), else, when the answer is in trimmed history, `null` flagged
+ * as unknown.
  */
 function servedEntry(
   featureName: string,
@@ -1166,7 +1188,8 @@ function servedEntry(
   stored: AsOfEntry,
   refMs: number,
 ): VectorEntry {
-  if (stored === HISTORY_TRIMMED) {
+  const live = inForce(def, stored, refMs);
+  if (live === HISTORY_TRIMMED) {
     return {
       featureName,
       value: null,
@@ -1177,12 +1200,12 @@ function servedEntry(
       historyTrimmed: true,
     };
   }
-  if (stored && stored.payload !== null && !isExpired(def, stored, refMs)) {
+  if (live) {
     return {
       featureName,
-      value: decodeValue(stored.payload),
-      version: stored.version,
-      eventTimeMs: stored.eventTimeMs,
+      value: entryValue(live),
+      version: live.version,
+      eventTimeMs: live.eventTimeMs,
       usedDefault: false,
       registered: true,
     };
@@ -1195,6 +1218,13 @@ function servedEntry(
     usedDefault: true,
     registered: true,
   };
+}
+
+/** The value alone of {@link servedEntry}. */
+function servedValue(def: NormalizedDefinition, stored: AsOfEntry, refMs: number): FeatureData | null {
+  const live = inForce(def, stored, refMs);
+  if (live === HISTORY_TRIMMED) return null;
+  return live ? entryValue(live) : copyOf(def.defaultValue);
 }
 
 /**
@@ -1230,7 +1260,7 @@ function toValue(key: EntryKey, entry: StoredEntry, nowMs: number): FeatureValue
   return {
     featureName: key.featureName,
     entityId: key.entityId,
-    value: decodeValue(entry.payload),
+    value: entryValue(entry),
     version: entry.version,
     timestamp: new Date(entry.eventTimeMs),
     ageSeconds: (nowMs - entry.eventTimeMs) / 1000,

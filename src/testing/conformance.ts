@@ -1144,6 +1144,14 @@ export function describeConformance(harness: BackendHarness): void {
             expect(strip(await store.getVectors(ids, ["p", "q"]))).toEqual(
               strip(await store.getVectors(ids, ["p", "q"], { asOf: new Date() })),
             );
+            // A values-only read serves the very values of a full read (defaults, expiry,
+            // deletions, unregistered names), now and as of a time, and builds no entries.
+            const names = ["p", "ghost", "q", "p"];
+            for (const asOf of [undefined, new Date(start - 2 * minute)]) {
+              const full = await store.getVectors(ids, names, { asOf });
+              const lean = await store.getVectors(ids, names, { asOf, valuesOnly: true });
+              expect(lean).toEqual(full.map((v) => ({ ...v, entries: [] })));
+            }
           }),
           { numRuns: 30 },
         );

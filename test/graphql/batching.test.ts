@@ -40,8 +40,50 @@ describe("DataLoader batching", () => {
     );
     expect(reply.errors).toBeUndefined();
     expect(t.store.vectorsCalls).toEqual([
-      { entityIds: ["user-1", "user-2", "user-3"], featureNames: ["age", "country", "clicks_7d"] },
+      {
+        entityIds: ["user-1", "user-2", "user-3"],
+        featureNames: ["age", "country", "clicks_7d"],
+        valuesOnly: true,
+      },
     ]);
+  });
+
+  it("reads vectors without their entries unless `features` is selected, through fragments too", async () => {
+    type Vector = {
+      values: Record<string, unknown>;
+      features?: { featureName: string; value: unknown; version: number | null; usedDefault: boolean }[];
+    };
+    const reply = await query<Record<string, Vector | Vector[]>>(
+      t.app,
+      `{
+        lean: vector(entityId: "user-1", featureNames: ${FEATURES}) { values }
+        spread: vector(entityId: "user-1", featureNames: ${FEATURES}) { ...withFeatures }
+        inline: vectors(entityIds: ["user-2"], featureNames: ${FEATURES}) {
+          values
+          ... on FeatureVector { features { featureName value version usedDefault } }
+        }
+      }
+      fragment withFeatures on FeatureVector { values features { featureName value version usedDefault } }`,
+    );
+    expect(reply.errors).toBeUndefined();
+    const names = ["age", "country", "clicks_7d"];
+    expect(t.store.vectorsCalls).toEqual([
+      { entityIds: ["user-1"], featureNames: names, valuesOnly: true },
+      { entityIds: ["user-1", "user-2"], featureNames: names },
+    ]);
+    const lean = reply.data?.lean as Vector;
+    const spread = reply.data?.spread as Vector;
+    const [inline] = reply.data?.inline as Vector[];
+    expect(lean.values).toEqual({ age: 31, country: "FR", clicks_7d: 15 });
+    expect(spread.values).toEqual(lean.values);
+    expect(spread.features?.map((f) => [f.featureName, f.value, f.usedDefault])).toEqual([
+      ["age", 31, false],
+      ["country", "FR", false],
+      ["clicks_7d", 15, false],
+    ]);
+    expect(spread.features?.every((f) => f.version !== null && f.version > 0)).toBe(true);
+    expect(inline?.features?.map((f) => f.value)).toEqual(Object.values(inline?.values ?? {}));
+    expect(inline?.features).toHaveLength(3);
   });
 
   it("fails only the field whose entity id is malformed, from the same single call", async () => {

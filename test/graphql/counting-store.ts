@@ -16,6 +16,8 @@ export interface VectorsCall {
   featureNames: string[];
   /** The instant asked for, in epoch ms; absent for a read of now. */
   asOfMs?: number;
+  /** Present when the read asked for values only (no entries). */
+  valuesOnly?: true;
 }
 
 /**
@@ -62,6 +64,7 @@ export class CountingStore extends InMemoryFeatureStore {
   private record(entityIds: readonly string[], featureNames: readonly string[], options: VectorReadOptions) {
     const call: VectorsCall = { entityIds: [...entityIds], featureNames: [...featureNames] };
     if (options.asOf) call.asOfMs = options.asOf.getTime();
+    if (options.valuesOnly) call.valuesOnly = true;
     this.vectorsCalls.push(call);
   }
 

@@ -24,8 +24,8 @@ const FeatureGroupRef = builder.objectRef<StoredGroup>("FeatureGroup").implement
       description: "Every feature of the group for one entity.",
       args: { entityId: t.arg.id({ required: true }), ...vectorReadArgs },
       complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-      resolve: async (group, args, ctx) =>
-        (await loadChosen(ctx, args, [args.entityId], group.featureNames))[0] as FeatureVector,
+      resolve: async (group, args, ctx, info) =>
+        (await loadChosen(ctx, args, [args.entityId], group.featureNames, info))[0] as FeatureVector,
     }),
   }),
 });
@@ -76,13 +76,13 @@ builder.queryFields((t) => ({
       ...vectorReadArgs,
     },
     complexity: { field: GROUP_VECTOR_COST, multiplier: 1 },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       // The request's loader finds the group, batched with the other group lookups so that the
       // vector reads that follow share one batch too; when it finds none, the service says why
       // (VALIDATION_FAILED for a malformed name, else GROUP_NOT_FOUND).
       const { groupName } = args;
       const group = (await ctx.loaders.group.load(groupName)) ?? (await ctx.service.requireGroup(groupName));
-      return (await loadChosen(ctx, args, [args.entityId], group.featureNames))[0] as FeatureVector;
+      return (await loadChosen(ctx, args, [args.entityId], group.featureNames, info))[0] as FeatureVector;
     },
   }),
 }));

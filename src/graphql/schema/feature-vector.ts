@@ -1,8 +1,10 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { FeatureVector, VectorEntry } from "../../core/models.js";
 import { transformChoiceOf } from "../../service.js";
 import type { VectorTransform } from "../../transforms/vector-transform.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
+import { selectsField } from "../field-selection.js";
 
 /** One feature's slot in a vector or a training row. */
 export const VectorEntryRef = builder.objectRef<VectorEntry>("VectorEntry").implement({
@@ -108,55 +110,45 @@ export function chosenTransform(
 }
 
 /**
- * Starts loading one entity's vector through the request's DataLoader. Synchronous up to the
- * `load` call, so every field resolved in the same tick lands in the same batch.
- * @throws LIMIT_EXCEEDED past the request's read budget (a malformed entity id fails the returned promise).
+ * Starts loading vectors through the request's DataLoader, in order: the features a transform
+ * needs beyond those asked for are read (and counted against the read budget) too. Synchronous
+ * up to the `load` calls, so every field resolved in the same tick lands in the same batch.
+ * `valuesOnly` (never with a transform, which reads the entries) builds no entries.
+ * @throws LIMIT_EXCEEDED past the request's read budget (a malformed entity id fails its own vector).
  */
-export function loadVector(
-  ctx: GraphQLContext,
-  entityId: string,
-  featureNames: readonly string[],
-  transform?: VectorTransform,
-  asOf?: Date,
-): Promise<FeatureVector> {
-  return loadVectors(ctx, [entityId], featureNames, transform, asOf).then(
-    ([vector]) => vector as FeatureVector,
-  );
-}
-
-/**
- * {@link loadVector} for several entities, in order: the features a transform needs beyond
- * those asked for are read (and counted against the read budget) too.
- */
-export function loadVectors(
+function loadVectors(
   ctx: GraphQLContext,
   entityIds: readonly string[],
   featureNames: readonly string[],
-  transform?: VectorTransform,
-  asOf?: Date,
+  transform: VectorTransform | undefined,
+  asOf: Date | undefined,
+  valuesOnly: boolean,
 ): Promise<FeatureVector[]> {
   const names = transform ? transform.readNames(featureNames) : featureNames;
   ctx.readBudget.take(entityIds.length, names.length);
-  const loader = ctx.loaders.vectors(names, asOf);
+  const loader = ctx.loaders.vectors(names, asOf, valuesOnly && !transform);
   const vectors = Promise.all(entityIds.map((id) => loader.load(id)));
   return transform ? vectors.then((vs) => vs.map((v) => transform.apply(v, featureNames.length))) : vectors;
 }
 
 /**
  * Loads vectors as the arguments say (as of when, through which transform): batched with every
- * other read of the tick.
+ * other read of the tick. `info` is the resolving field's: when it does not select `features`,
+ * the vectors are read without their entries.
  */
 export function loadChosen(
   ctx: GraphQLContext,
   args: VectorReadArgs,
   entityIds: readonly string[],
   featureNames: readonly string[],
+  info: GraphQLResolveInfo,
 ): Promise<FeatureVector[]> {
   const asOf = args.asOf ?? undefined;
+  const valuesOnly = !selectsField(info, "features");
   const chosen = chosenTransform(ctx, args);
   return chosen
-    ? chosen.then((t) => loadVectors(ctx, entityIds, featureNames, t, asOf))
-    : loadVectors(ctx, entityIds, featureNames, undefined, asOf);
+    ? chosen.then((t) => loadVectors(ctx, entityIds, featureNames, t, asOf, valuesOnly))
+    : loadVectors(ctx, entityIds, featureNames, undefined, asOf, valuesOnly);
 }
 
 builder.queryFields((t) => ({
@@ -171,8 +163,8 @@ builder.queryFields((t) => ({
       ...vectorReadArgs,
     },
     complexity: (args) => ({ field: Math.max(args.featureNames.length, 1), multiplier: 1 }),
-    resolve: async (_root, args, ctx) => {
-      const [vector] = await loadChosen(ctx, args, [args.entityId], args.featureNames);
+    resolve: async (_root, args, ctx, info) => {
+      const [vector] = await loadChosen(ctx, args, [args.entityId], args.featureNames, info);
       return vector as FeatureVector;
     },
   }),
@@ -189,6 +181,6 @@ builder.queryFields((t) => ({
       field: Math.max(args.entityIds.length * args.featureNames.length, 1),
       multiplier: args.entityIds.length,
     }),
-    resolve: (_root, args, ctx) => loadChosen(ctx, args, args.entityIds, args.featureNames),
+    resolve: (_root, args, ctx, info) => loadChosen(ctx, args, args.entityIds, args.featureNames, info),
   }),
 }));

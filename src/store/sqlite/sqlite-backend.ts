@@ -19,6 +19,7 @@ import {
   type EntryWrite,
   type StoredEntry,
   supersedes,
+  withDecodedScalar,
 } from "../entry.js";
 import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
 import type { HistoryPageQuery } from "../history-page.js";
@@ -259,7 +260,7 @@ export class SQLiteBackend implements StoreBackend {
         rows.map(([e, f, version, eventTimeMs, payload]) => [
           entities[e] as string,
           featureNames[f] as string,
-          { version, eventTimeMs, payload },
+          withDecodedScalar({ version, eventTimeMs, payload }),
         ]),
       );
     }
