@@ -73,7 +73,7 @@ describe("DataLoader batching", () => {
     ]);
     const lean = reply.data?.lean as Vector;
     const spread = reply.data?.spread as Vector;
-    const [inline] = reply.data?.inline as Vector[];
+    const [inline] = (reply.data?.inline ?? []) as Vector[];
     expect(lean.values).toEqual({ age: 31, country: "FR", clicks_7d: 15 });
     expect(spread.values).toEqual(lean.values);
     expect(spread.features?.map((f) => [f.featureName, f.value, f.usedDefault])).toEqual([
