@@ -303,10 +303,18 @@ export const READ_CURRENT_SCRIPT = new RedisScript(`
 local names = #ARGV
 local out = {}
 for i = 1, #KEYS do
-  local row = {}
-  for first = 1, names, 1000 do
-    local part = redis.call('HMGET', KEYS[i], unpack(ARGV, first, math.min(first + 999, names)))
-    for j = 1, #part do row[first + j - 1] = part[j] or '' end
+  local row
+  if names <= 1000 then
+    row = redis.call('HMGET', KEYS[i], unpack(ARGV))
+  else
+    row = {}
+    for first = 1, names, 1000 do
+      local part = redis.call('HMGET', KEYS[i], unpack(ARGV, first, math.min(first + 999, names)))
+      for j = 1, #part do row[first + j - 1] = part[j] end
+    end
+  end
+  for j = 1, names do
+    if not row[j] then row[j] = '' end
   end
   out[i] = table.concat(row, '\\n')
 end
