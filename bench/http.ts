@@ -35,6 +35,12 @@ function listSetting(name: string, fallback: readonly string[]): string[] {
 const ROW_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Seconds of unmeasured load before each row, at the row's own concurrency. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+/**
+ * Rounds of every row (`BENCH_ROUNDS`): each round runs each query and concurrency against every
+ * server in turn, so a row and the floor's row it is compared with run seconds apart however
+ * the machine's load drifts; the table shows, per row, the round with the median req/s.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Connections the rows are run with, each one request at a time (no pipelining). */
 const CONNECTIONS = listSetting("BENCH_CONNECTIONS", ["1", "4", "16"]).map(Number);
 /** The concurrency the aims are judged at: "moderate load". */
@@ -260,25 +266,46 @@ interface Row {
   readonly result: LoadResult;
 }
 
-/** Every row against one server, which is fresh and seeded. */
-async function benchServer(server: ServerProcess, backend: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  const loads = workloads();
-  for (const workload of loads) {
-    progress(`${backend}: checking ${workload.bodies.length} ${workload.label} bodies`);
-    sameAsFloor(workload, await preflight(server.url, workload), backend === FLOOR);
+/** A started, seeded server and what its rows are called. */
+interface Running {
+  readonly label: string;
+  readonly server: ServerProcess;
+}
+
+/** Checks every workload's bodies against one server before any load, so the figures are for correct answers. */
+async function checkServer({ server, label }: Running): Promise<void> {
+  for (const workload of workloads()) {
+    progress(`${label}: checking ${workload.bodies.length} ${workload.label} bodies`);
+    sameAsFloor(workload, await preflight(server.url, workload), label === FLOOR);
   }
-  // Connection counts outermost: the rows compared with each other (a query and the trivial
-  // one at the same load) run minutes apart at most, whatever else the machine is doing.
-  for (const connections of CONNECTIONS) {
-    for (const workload of loads) {
-      progress(`${backend}: ${workload.label}, ${connections} conns`);
-      if (WARMUP_SECONDS > 0) await load(server, workload, connections, WARMUP_SECONDS);
-      const result = await load(server, workload, connections, ROW_SECONDS);
-      rows.push({ backend, query: workload.name, label: workload.label, connections, result });
+}
+
+/**
+ * Every row, {@link ROUNDS} times: connection counts outermost, then queries, then servers, so the
+ * rows compared with each other (a store's and the floor's, at the same query and load) run one
+ * right after the other. Each row is the round with the median req/s.
+ */
+async function benchServers(servers: readonly Running[]): Promise<Row[]> {
+  const loads = workloads();
+  const rounds = new Map<string, Row[]>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const connections of CONNECTIONS) {
+      for (const workload of loads) {
+        for (const { server, label } of servers) {
+          progress(`round ${round}/${ROUNDS}: ${label}: ${workload.label}, ${connections} conns`);
+          if (WARMUP_SECONDS > 0) await load(server, workload, connections, WARMUP_SECONDS);
+          const result = await load(server, workload, connections, ROW_SECONDS);
+          const key = JSON.stringify([label, workload.name, connections]);
+          const row = { backend: label, query: workload.name, label: workload.label, connections, result };
+          rounds.set(key, [...(rounds.get(key) ?? []), row]);
+        }
+      }
     }
   }
-  return rows;
+  return [...rounds.values()].map((rows) => {
+    const sorted = [...rows].sort((a, b) => a.result.summary.opsPerSec - b.result.summary.opsPerSec);
+    return sorted[Math.floor((sorted.length - 1) / 2)] as Row;
+  });
 }
 
 /** A row's req/s over the floor's for the same query at the same concurrency, e.g. `0.71x`. */
@@ -489,6 +516,15 @@ function targets(templates: readonly string[], tmp: string): Target[] {
   return list;
 }
 
+/** Drops the scratch namespace of a target's store, if it has one, saying so. */
+async function dropTarget(target: Target): Promise<void> {
+  if (target.storeUrl === undefined) return;
+  const dropped = await dropNamespace(target.storeUrl).catch(
+    (err: unknown) => `nothing (drop failed: ${String(err)})`,
+  );
+  if (dropped) progress(`${target.label}: dropped ${dropped}`);
+}
+
 async function main(): Promise<void> {
   const pin = process.env.BENCH_PIN === "1";
   // Before pinning, which would make this process see a single core.
@@ -500,6 +536,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const failures: string[] = [];
   const loadBefore = loadAverage();
+  const running: (Running & { readonly target: Target })[] = [];
   try {
     for (const target of targets(storeUrls(DEFAULT_URLS), tmp)) {
       let server: ServerProcess | undefined;
@@ -521,28 +558,29 @@ async function main(): Promise<void> {
                 cpus: SERVER_CPUS,
               });
         progress(`${target.label}: server ${server.pid} at ${server.url}`);
-        rows.push(...(await benchServer(server, target.label)));
+        await checkServer({ label: target.label, server });
+        running.push({ label: target.label, server, target });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         failures.push(`${target.label}: ${message}`);
         progress(`${target.label} failed: ${message}`);
-      } finally {
         await server?.stop();
-        if (target.storeUrl !== undefined) {
-          const dropped = await dropNamespace(target.storeUrl).catch(
-            (err: unknown) => `nothing (drop failed: ${String(err)})`,
-          );
-          if (dropped) progress(`${target.label}: dropped ${dropped}`);
-        }
+        await dropTarget(target);
       }
     }
+    rows.push(...(await benchServers(running)));
   } finally {
+    for (const { server, target } of running) {
+      await server.stop();
+      await dropTarget(target);
+    }
     rmSync(tmp, { recursive: true, force: true });
   }
   const aims = aimsTable(rows);
   const lines = [
     `${machineLine(machine)}; ${ROW_SECONDS} s per row after ${WARMUP_SECONDS} s warm-up, ` +
       `no pipelining, ${ENTITIES} entities seeded` +
+      (ROUNDS > 1 ? `, ${ROUNDS} interleaved rounds (the round with the median req/s shown)` : "") +
       (pin ? ", server pinned to CPU 0 and load generator to CPU 1" : "") +
       (WORKERS.length > 0 ? `, server processes on CPUs ${SERVER_CPUS ?? "any"}` : "") +
       `; load average (1/5/15 min) ${loadBefore} at the start, ${loadAverage()} at the end`,
