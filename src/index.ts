@@ -72,7 +72,7 @@ export { compareCodePoints } from "./store/code-point-order.js";
 export type { EntityPage, EntityPageQuery } from "./store/entity-page.js";
 export { ENTITY_SCAN_LIMIT, pageOfIds } from "./store/entity-page.js";
 export type { AsOfEntry, AsOfRow, EntryKey, EntryWrite, StoredEntry } from "./store/entry.js";
-export { HISTORY_TRIMMED, supersedes } from "./store/entry.js";
+export { HISTORY_TRIMMED, supersedes, withDecodedScalar } from "./store/entry.js";
 export type {
   FeatureCoverage,
   FeatureStatistics,
