@@ -14,8 +14,8 @@ import {
   type TrainingRow,
 } from "../../src/index.js";
 import { RedisBackend, RedisFeatureStore, type RedisStoreOptions } from "../../src/redis.js";
+import { decodeEntryText } from "../../src/store/entry-text.js";
 import { entityKeys, namespaceKeys, namespacePattern } from "../../src/store/redis/redis-keys.js";
-import { decodeEntry } from "../../src/store/redis/redis-scripts.js";
 import { describeConformance, errorCode } from "../../src/testing.js";
 import { expectConcurrentWritersGapFree } from "./processes.js";
 
@@ -609,13 +609,19 @@ describe("redis store", () => {
 
 describe("redis entry text", () => {
   it("reads versions, event times (negative too) and payloads, including payloads with colons", () => {
-    expect(decodeEntry('12:1700000000000:"a:b"')).toEqual({
+    expect(decodeEntryText('12:1700000000000:"a:b"')).toEqual({
       version: 12,
       eventTimeMs: 1700000000000,
       payload: '"a:b"',
     });
-    expect(decodeEntry("3:-5")).toEqual({ version: 3, eventTimeMs: -5, payload: null });
-    expect(decodeEntry("7:-86400000:1.5")).toEqual({ version: 7, eventTimeMs: -86400000, payload: "1.5" });
+    expect(decodeEntryText("3:-5")).toEqual({ version: 3, eventTimeMs: -5, payload: null });
+    expect(decodeEntryText("7:-86400000:1.5")).toEqual({
+      version: 7,
+      eventTimeMs: -86400000,
+      payload: "1.5",
+    });
+    // From an offset, as PostgreSQL's batch read answers it after a feature ordinal.
+    expect(decodeEntryText('12:4:5:"x"', 3)).toEqual({ version: 4, eventTimeMs: 5, payload: '"x"' });
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 40 }),
@@ -623,7 +629,7 @@ describe("redis entry text", () => {
         fc.option(fc.string()),
         (version, time, payload) => {
           const text = payload === null ? `${version}:${time}` : `${version}:${time}:${payload}`;
-          expect(decodeEntry(text)).toEqual({ version, eventTimeMs: time, payload });
+          expect(decodeEntryText(text)).toEqual({ version, eventTimeMs: time, payload });
         },
       ),
     );

@@ -17,13 +17,14 @@ import {
   HISTORY_TRIMMED,
   type StoredEntry,
 } from "../entry.js";
+import { decodeEntryText } from "../entry-text.js";
 import type { FeatureSummary, SummaryRequest } from "../feature-summary.js";
 import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
 import { checkNamespace } from "../namespace.js";
 import { NETWORK_ERROR_CODES } from "../network-errors.js";
 import { RedisExplorer, scanCurrentKeys } from "./redis-explorer.js";
 import { entityKeys, type NamespaceKeys, namespaceKeys, versionField } from "./redis-keys.js";
-import { batchReplies, COMMIT_CATALOG_SCRIPT, decodeEntry, type ScriptCall } from "./redis-scripts.js";
+import { batchReplies, COMMIT_CATALOG_SCRIPT, type ScriptCall } from "./redis-scripts.js";
 import { DEFAULT_HISTORY_RETENTION } from "./redis-url.js";
 
 /**
@@ -259,7 +260,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
       const texts = rows[row.get(entityIds[e] as string) as number] as (string | null)[];
       for (let f = 0; f < width; f++) {
         const text = texts[f];
-        out[e * width + f] = text ? decodeEntry(text) : undefined;
+        out[e * width + f] = text ? decodeEntryText(text) : undefined;
       }
     }
     return out;
@@ -268,7 +269,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
   async readVersion(key: EntryKey, version: number): Promise<StoredEntry | undefined> {
     const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
     const text = await this.redis().hget(history, versionField(version));
-    return text === null ? undefined : decodeEntry(text);
+    return text === null ? undefined : decodeEntryText(text);
   }
 
   /**
@@ -301,7 +302,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
         for (let f = 0; f < width; f++) {
           const answer = answers[k++];
           out[r * width + f] =
-            typeof answer === "string" ? decodeEntry(answer) : answer === 1 ? HISTORY_TRIMMED : undefined;
+            typeof answer === "string" ? decodeEntryText(answer) : answer === 1 ? HISTORY_TRIMMED : undefined;
         }
       }
     });
@@ -311,7 +312,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
   async readHistory(key: EntryKey): Promise<StoredEntry[]> {
     const history = entityKeys(this.namespace, key.entityId).history(key.featureName);
     const texts = Object.values(await this.redis().hgetall(history));
-    return texts.map(decodeEntry).sort((a, b) => a.version - b.version);
+    return texts.map((text) => decodeEntryText(text)).sort((a, b) => a.version - b.version);
   }
 
   async scanCurrent(featureName: string, limit: number): Promise<CurrentScan> {
@@ -324,7 +325,7 @@ export abstract class RedisBackendBase<C extends Redis | Cluster> implements Sto
         const pipeline = server.pipeline();
         for (const key of keys) pipeline.hget(key, featureName);
         for (const text of (await batchReplies(pipeline)) as (string | null)[]) {
-          const entry = text === null ? undefined : decodeEntry(text);
+          const entry = text === null ? undefined : decodeEntryText(text);
           if (entry && entry.payload !== null) entries.push(entry);
         }
       },

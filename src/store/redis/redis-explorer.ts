@@ -1,9 +1,10 @@
 import type { Redis } from "ioredis";
 import { type EntityPage, type EntityPageQuery, pageOfIds } from "../entity-page.js";
 import type { AsOfEntry, AsOfRow, StoredEntry } from "../entry.js";
+import { decodeEntryText } from "../entry-text.js";
 import { type FeatureSummary, type SummaryRequest, summarizeInForce } from "../feature-summary.js";
 import { currentKeyPattern, entityIdOfCurrentKey, entityKeys } from "./redis-keys.js";
-import { batchReplies, decodeEntry } from "./redis-scripts.js";
+import { batchReplies } from "./redis-scripts.js";
 
 /**
  * Keys one SCAN call asks the server to look at. SCAN walks the whole database whatever the
@@ -80,7 +81,7 @@ export class RedisExplorer {
       current.forEach((text, i) => {
         if (text === null) return;
         const entityId = entityIdOfCurrentKey(namespace, keys[i] as string);
-        const entry = decodeEntry(text);
+        const entry = decodeEntryText(text);
         holders.push({ entityId, current: entry });
         if (entry.eventTimeMs > request.nowMs) ahead.push(entityId);
         else inForce.push(entry);
@@ -104,7 +105,7 @@ export class RedisExplorer {
           return;
         }
         for (const text of reply) {
-          const entry = decodeEntry(text);
+          const entry = decodeEntryText(text);
           history.push({ eventTimeMs: entry.eventTimeMs, deletion: entry.payload === null });
         }
       });

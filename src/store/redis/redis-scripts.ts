@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
-import type { StoredEntry } from "../entry.js";
 import { VERSION_DIGITS } from "./redis-keys.js";
 
 /** One run of a script: its keys and arguments. */
@@ -107,30 +106,7 @@ function isNoScript(err: unknown): boolean {
 }
 
 /**
- * The text of a stored entry, in the current hash and the history hashes alike:
- * `<version>:<event time ms>:<payload>`, or `<version>:<event time ms>` for a deletion marker.
- * The payload is stored byte for byte; only the first two colons are separators.
- */
-export function decodeEntry(text: string): StoredEntry {
-  // Read on every vector read, 5000 times for 100 x 50: the two integers are parsed in place
-  // rather than sliced out and converted.
-  let i = 0;
-  let version = 0;
-  for (let c = text.charCodeAt(i); c !== 58; c = text.charCodeAt(++i)) version = version * 10 + (c - 48);
-  let sign = 1;
-  if (text.charCodeAt(++i) === 45) {
-    sign = -1;
-    i++;
-  }
-  let eventTimeMs = 0;
-  for (let c = text.charCodeAt(i); i < text.length && c !== 58; c = text.charCodeAt(++i)) {
-    eventTimeMs = eventTimeMs * 10 + (c - 48);
-  }
-  return { version, eventTimeMs: sign * eventTimeMs, payload: i < text.length ? text.slice(i + 1) : null };
-}
-
-/**
- * Lua functions over encoded entries (see {@link decodeEntry}): the event time as a number and as
+ * Lua functions over encoded entries (see `decodeEntryText`): the event time as a number and as
  * the caller's decimal text (Lua would print a large number in exponent form), and whether an
  * entry is a live value rather than a deletion marker (a marker has no third part).
  */
