@@ -175,6 +175,48 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
     await ok(server.url, REGISTER, { name: "after_replacement" });
   }, 120_000);
 
+  it("after a replacement, delivers every write to subscribers of both workers, then ends them on SIGTERM", async () => {
+    // Runs after the test above: one of the two workers is the replacement of the one killed.
+    const replacement = Number((await server.waitFor((line) => line.msg === "worker replaced")).worker);
+    await ok(server.url, REGISTER, { name: "replaced" });
+    type Changed = { valueChanged: { entityId: string; value: number } };
+    const streams: { worker: number; stream: EventStream<Changed> }[] = [];
+    // Each open stream holds its connection, so the next one comes on a new connection.
+    while (streams.length < 10 && new Set(streams.map((s) => s.worker)).size < 2) {
+      const stream = await EventStream.open<Changed>(
+        server.url,
+        'subscription { valueChanged(featureNames: ["replaced"]) { entityId value } }',
+      );
+      expect(stream.response.status).toBe(200);
+      streams.push({ worker: Number(stream.response.headers.get(WORKER_HEADER)), stream });
+    }
+    const holders = new Set(streams.map((s) => s.worker));
+    expect(holders).toHaveLength(2);
+    expect(holders).toContain(replacement);
+    const writers = new Set<number>();
+    const expected: string[] = [];
+    for (let i = 0; i < 20 && (i < 4 || writers.size < 2); i++) {
+      writers.add((await ok(server.url, INGEST, { entityId: `r${i}`, features: { replaced: i } })).worker);
+      expected.push(`r${i}=${i}`);
+    }
+    expect(writers).toEqual(holders);
+    // One more, after the others: were any change delivered twice, it would come before this one.
+    await ok(server.url, INGEST, { entityId: "last", features: { replaced: -1 } });
+    expected.push("last=-1");
+    for (const { stream } of streams) {
+      const heard: string[] = [];
+      for (let i = 0; i < expected.length; i++) {
+        const { valueChanged } = await stream.nextData();
+        heard.push(`${valueChanged.entityId}=${valueChanged.value}`);
+      }
+      expect(heard.sort()).toEqual([...expected].sort());
+    }
+    server.child.kill("SIGTERM");
+    for (const { stream } of streams) expect(await stream.next()).toBeUndefined();
+    expect(await server.exited()).toBe(0);
+    expect(server.lines.some((line) => String(line.msg).startsWith("shutdown timeout"))).toBe(false);
+  }, 120_000);
+
   it("drains every worker on SIGTERM, answering the request in flight, and exits 0", async () => {
     // A server of its own over the same store, whose workers have served nothing else yet.
     const server = await ServerProcess.start(["--workers", "2"], {
