@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
@@ -175,9 +176,43 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
     await ok(server.url, REGISTER, { name: "after_replacement" });
   }, 120_000);
 
+  it("answers every connection opened while a worker is stopped, once that worker is killed", async () => {
+    const [stopped, running] = [...(await workersAnswering(server.url))];
+    const { hostname, port } = new URL(server.url);
+    process.kill(stopped ?? 0, "SIGSTOP");
+    const body = JSON.stringify({ query: "{ features { name } }" });
+    const answers = Array.from({ length: 2 }, async () => {
+      const socket = connect(Number(port), hostname);
+      let received = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => {
+        received += chunk;
+      });
+      const closed = once(socket, "close");
+      await once(socket, "connect");
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await closed;
+      return received;
+    });
+    // The running worker answers (at least) one; the other may be in the stopped worker's hands.
+    await Promise.race(answers);
+    const before = server.lines.length;
+    process.kill(stopped ?? 0, "SIGKILL");
+    const died = await server.waitFor(
+      (line) => line.msg === "a worker died; starting another" && line.worker === stopped,
+    );
+    expect(died).toMatchObject({ signal: "SIGKILL" });
+    for (const answer of await Promise.all(answers)) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer).toContain(`${WORKER_HEADER}: ${running}`);
+    }
+    await server.waitFor((line) => line.msg === "worker replaced" && server.lines.indexOf(line) >= before);
+  }, 120_000);
+
   it("after a replacement, delivers every write to subscribers of both workers, then ends them on SIGTERM", async () => {
-    // Runs after the test above: one of the two workers is the replacement of the one killed.
-    const replacement = Number((await server.waitFor((line) => line.msg === "worker replaced")).worker);
+    // Runs after the tests above: one of the two workers is the replacement of the last one killed.
+    const replacement = Number(server.lines.filter((line) => line.msg === "worker replaced").at(-1)?.worker);
     await ok(server.url, REGISTER, { name: "replaced" });
     type Changed = { valueChanged: { entityId: string; value: number } };
     const streams: { worker: number; stream: EventStream<Changed> }[] = [];
