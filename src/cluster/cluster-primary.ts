@@ -21,6 +21,11 @@ import { isWorkerStartMessage } from "./cluster-worker.js";
  */
 export async function runCluster(config: ServerConfig): Promise<void> {
   logger.level = config.logLevel;
+  // Each worker accepts its own connections from the shared socket. In the default round-robin
+  // mode the primary accepts them and hands each to a worker, keeping its own copy until the
+  // worker acknowledges: a worker killed before that leaves the connection open in the primary,
+  // served by no one, and its client waits forever.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const store = await openStore(config.storeUrl);
   const workers = new Set<Worker>();
   let stopping = false;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
@@ -173,6 +174,82 @@ describe.each(stores)("featurestore serve --workers 2 over $name", ({ url: urlOf
     expect([victim, survivor]).not.toContain(replacement);
     expect(await workersAnswering(server.url)).toEqual(new Set([survivor, replacement]));
     await ok(server.url, REGISTER, { name: "after_replacement" });
+  }, 120_000);
+
+  it("answers every connection opened while a worker is stopped, once that worker is killed", async () => {
+    const [stopped, running] = [...(await workersAnswering(server.url))];
+    const { hostname, port } = new URL(server.url);
+    process.kill(stopped ?? 0, "SIGSTOP");
+    const body = JSON.stringify({ query: "{ features { name } }" });
+    const answers = Array.from({ length: 2 }, async () => {
+      const socket = connect(Number(port), hostname);
+      let received = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => {
+        received += chunk;
+      });
+      const closed = once(socket, "close");
+      await once(socket, "connect");
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await closed;
+      return received;
+    });
+    // The running worker answers (at least) one; the other may be in the stopped worker's hands.
+    await Promise.race(answers);
+    const before = server.lines.length;
+    process.kill(stopped ?? 0, "SIGKILL");
+    const died = await server.waitFor(
+      (line) => line.msg === "a worker died; starting another" && line.worker === stopped,
+    );
+    expect(died).toMatchObject({ signal: "SIGKILL" });
+    for (const answer of await Promise.all(answers)) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer).toContain(`${WORKER_HEADER}: ${running}`);
+    }
+    await server.waitFor((line) => line.msg === "worker replaced" && server.lines.indexOf(line) >= before);
+  }, 120_000);
+
+  it("after a replacement, delivers every write to subscribers of both workers, then ends them on SIGTERM", async () => {
+    // Runs after the tests above: one of the two workers is the replacement of the last one killed.
+    const replacement = Number(server.lines.filter((line) => line.msg === "worker replaced").at(-1)?.worker);
+    await ok(server.url, REGISTER, { name: "replaced" });
+    type Changed = { valueChanged: { entityId: string; value: number } };
+    const streams: { worker: number; stream: EventStream<Changed> }[] = [];
+    // Each open stream holds its connection, so the next one comes on a new connection.
+    while (streams.length < 10 && new Set(streams.map((s) => s.worker)).size < 2) {
+      const stream = await EventStream.open<Changed>(
+        server.url,
+        'subscription { valueChanged(featureNames: ["replaced"]) { entityId value } }',
+      );
+      expect(stream.response.status).toBe(200);
+      streams.push({ worker: Number(stream.response.headers.get(WORKER_HEADER)), stream });
+    }
+    const holders = new Set(streams.map((s) => s.worker));
+    expect(holders).toHaveLength(2);
+    expect(holders).toContain(replacement);
+    const writers = new Set<number>();
+    const expected: string[] = [];
+    for (let i = 0; i < 20 && (i < 4 || writers.size < 2); i++) {
+      writers.add((await ok(server.url, INGEST, { entityId: `r${i}`, features: { replaced: i } })).worker);
+      expected.push(`r${i}=${i}`);
+    }
+    expect(writers).toEqual(holders);
+    // One more, after the others: were any change delivered twice, it would come before this one.
+    await ok(server.url, INGEST, { entityId: "last", features: { replaced: -1 } });
+    expected.push("last=-1");
+    for (const { stream } of streams) {
+      const heard: string[] = [];
+      for (let i = 0; i < expected.length; i++) {
+        const { valueChanged } = await stream.nextData();
+        heard.push(`${valueChanged.entityId}=${valueChanged.value}`);
+      }
+      expect(heard.sort()).toEqual([...expected].sort());
+    }
+    server.child.kill("SIGTERM");
+    for (const { stream } of streams) expect(await stream.next()).toBeUndefined();
+    expect(await server.exited()).toBe(0);
+    expect(server.lines.some((line) => String(line.msg).startsWith("shutdown timeout"))).toBe(false);
   }, 120_000);
 
   it("drains every worker on SIGTERM, answering the request in flight, and exits 0", async () => {
