@@ -35,9 +35,11 @@ function serverUrl(url: string, storeParams: readonly string[]): { server: strin
 
 /**
  * The Redis store reads the current values of E entities as one call of its read script, an
- * `HMGET` of each entity's `cur` hash inside Lua (see `readCurrent` in
- * src/store/redis/redis-backend.ts); the keys come from the store's own `entityKeys`. A single
- * entity is sent as a plain `HMGET`, the cheapest way to ask for the same data.
+ * `HMGET` of each entity's `cur` hash inside Lua answered as one newline-joined text per entity
+ * (see `readCurrent` in src/store/redis/redis-backend.ts); the keys come from the store's own
+ * `entityKeys`. The floor splits each text into its entries' texts, what a bare client gets from
+ * a pipeline of HMGETs, and stops there: no entries, no decoding. A single entity is sent as a
+ * plain `HMGET`, the cheapest way to ask for the same data.
  */
 async function redisReader(url: string): Promise<RawReader> {
   const { server, namespace } = serverUrl(url, ["namespace", "historyRetention"]);
@@ -51,13 +53,14 @@ async function redisReader(url: string): Promise<RawReader> {
   }
   return {
     label: "bare ioredis",
-    read(entityIds, featureNames) {
+    async read(entityIds, featureNames) {
       const [only] = entityIds;
       if (entityIds.length === 1 && only !== undefined) {
         return client.hmget(entityKeys(namespace, only).current, ...featureNames);
       }
       const keys = entityIds.map((id) => entityKeys(namespace, id).current);
-      return READ_CURRENT_SCRIPT.run(client, keys, featureNames);
+      const texts = (await READ_CURRENT_SCRIPT.run(client, keys, featureNames)) as string[];
+      return texts.map((text) => text.split("\n"));
     },
     async found(entityIds, featureNames) {
       const pipeline = client.pipeline();
