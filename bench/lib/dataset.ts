@@ -56,10 +56,19 @@ export const FLOAT_NAMES: readonly string[] = FEATURE_NAMES.filter(
   (n) => n.startsWith("float_") && !NEVER_WRITTEN.has(n),
 );
 
-const random = seededRandom(42);
+/**
+ * The value stream of one entity, seeded from its id (FNV-1a): a record depends on its entity
+ * alone, not on how many records this process generated before it, so every process (the floor,
+ * each server, the benchmark seeding several stores) makes the same record for the same entity.
+ */
+function randomFor(entityId: string): () => number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < entityId.length; i++) hash = Math.imul(hash ^ entityId.charCodeAt(i), 0x01000193);
+  return seededRandom(hash);
+}
 
-/** A value of the right type for a feature. */
-function valueFor(def: FeatureDefinition): unknown {
+/** A value of the right type for a feature, from `random`. */
+function valueFor(def: FeatureDefinition, random: () => number): unknown {
   switch (def.valueType) {
     case "FLOAT":
       return Math.round(random() * 1e6) / 1e3;
@@ -75,7 +84,8 @@ function valueFor(def: FeatureDefinition): unknown {
 /** One ingest record: the entity id (under `entity_id`) plus a value for each feature not in `skip`. */
 export function recordFor(entityId: string, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const record: Record<string, unknown> = { entity_id: entityId };
-  for (const def of FEATURES) if (!skip.has(def.name)) record[def.name] = valueFor(def);
+  const random = randomFor(entityId);
+  for (const def of FEATURES) if (!skip.has(def.name)) record[def.name] = valueFor(def, random);
   return record;
 }
 

@@ -16,7 +16,6 @@ import {
   type EntryWrite,
   type StoredEntry,
   supersedes,
-  withDecodedScalar,
 } from "../entry.js";
 import { type FeatureSummary, type SummaryRequest, summarizeInForce } from "../feature-summary.js";
 import { type HistoryPageQuery, pageOfHistory } from "../history-page.js";
@@ -95,11 +94,11 @@ export class MemoryBackend implements StoreBackend {
           features.set(write.featureName, key);
         }
         if (write.payload === null && (key.current === undefined || key.current.payload === null)) return 0;
-        const entry = withDecodedScalar({
+        const entry: StoredEntry = {
           version: key.entries.length + 1,
           eventTimeMs: write.eventTimeMs,
           payload: write.payload,
-        });
+        };
         key.entries.push(entry);
         // The new version is the highest, so it goes after every entry of the same event time.
         key.byTime.splice(lastAtOrBefore(key.byTime, entry.eventTimeMs) + 1, 0, entry);
