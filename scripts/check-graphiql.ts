@@ -16,9 +16,9 @@
 import { type Browser, chromium, type Locator } from "playwright-core";
 import { type RunningServer, startServer } from "../src/server.js";
 import { readServerConfig } from "../src/server-config.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./headless-chromium.js";
 
 const screenshotPath = process.argv[2] ?? "/tmp/graphiql.png";
-const CHROMIUM = "/usr/bin/chromium";
 /** Long enough for a cold start on a busy 2-core machine; a healthy run takes a few seconds. */
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -131,16 +131,7 @@ let problems: string[];
 try {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     problems = await check(server, browser);

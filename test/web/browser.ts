@@ -7,9 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-
-/** Where Debian's `chromium` package puts the browser (`apt-get install -y chromium`). */
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/headless-chromium.js";
 
 /** The two screens every view is checked and photographed at. */
 export const VIEWPORTS = {
@@ -43,16 +41,7 @@ export class TestBrowser {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...CHROMIUM_ARGS],
       viewport: VIEWPORTS.desktop,
       timeout: 60_000,
     });
