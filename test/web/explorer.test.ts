@@ -213,13 +213,22 @@ describe("the feature explorer in a browser", { timeout: 120_000 }, () => {
       expect(await defaultBadge.count(), entry.featureName).toBe(entry.usedDefault ? 1 : 0);
       if (typeof entry.value === "string") {
         expect(await cell(page, entry.featureName, "Value").locator(".value").textContent()).toBe(
-          entry.value,
+          entry.value === "" ? '""' : entry.value,
         );
       }
     }
     // churn_score's job stopped ten days ago: past its 3-day TTL, served the default.
     await expect.poll(() => cell(page, "churn_score", "TTL state").textContent()).toContain("expired");
     await page.close();
+    // An empty text (last_search's default, which user-1 is served) shows as "", not as nothing.
+    const empty = await api<{ vector: { values: { last_search: unknown } } }>(
+      '{ vector(entityId: "user-1", featureNames: ["last_search"]) { values } }',
+    );
+    expect(empty.vector.values.last_search).toBe("");
+    const user1 = await open("#/entities/user-1");
+    await user1.locator("table.vector-table tbody tr").first().waitFor();
+    expect(await cell(user1, "last_search", "Value").locator(".value").textContent()).toBe('""');
+    await user1.close();
   });
 
   it("charts a number's history and lists another type's as a timeline", async () => {

@@ -19,11 +19,12 @@ export function formatShare(share: number | null | undefined): string {
   return share == null ? "–" : percentFormat.format(share);
 }
 
-/** A feature value: text as it is, numbers formatted, lists and objects as compact JSON. */
+/** A feature value: text as it is (an empty text as `""`), numbers formatted, lists and objects as compact JSON. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number") return formatNumber(value);
-  if (typeof value === "string") return value;
+  // An empty string would show as nothing at all.
+  if (typeof value === "string") return value === "" ? '""' : value;
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === "number")) {
     return `[${value.map((v) => numberFormat.format(v)).join(", ")}]`;
