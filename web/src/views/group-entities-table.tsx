@@ -58,7 +58,7 @@ export function GroupEntitiesTable({
                 <tbody>
                   {(rows.data.vectors ?? []).map((vector) => (
                     <tr key={vector.entityId} data-entity={vector.entityId}>
-                      <th scope="row">
+                      <th scope="row" class="entity-id">
                         <a
                           href={href({
                             view: "entity",
